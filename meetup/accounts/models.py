@@ -1,0 +1,91 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class User(AbstractUser):
+    display_name = models.CharField(max_length=80, blank=True)
+    # Stored in E.164 (PHONENUMBER_DB_FORMAT); unique so an inbound STOP maps to one person.
+    phone = PhoneNumberField(blank=True, null=True, unique=True)
+    sms_opt_in = models.BooleanField(default=False)
+    email_opt_in = models.BooleanField(default=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        permissions = [("organise", "Can create and run events")]
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.first_name or self.username
+
+
+class ConsentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The consent ledger is append-only.")
+
+
+class ConsentRecord(models.Model):
+    """One entry of the append-only consent ledger.
+
+    The current opt-in flags live on User for fast reads; this ledger is the evidence of who agreed
+    to what, when, through which channel and with which wording. Rows are never changed.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "Email"
+
+    class Source(models.TextChoices):
+        SIGNUP = "signup", "Sign-up"
+        PROFILE = "profile", "Profile page"
+        API = "api", "API"
+        SMS_KEYWORD = "sms-keyword", "SMS keyword"
+        UNSUBSCRIBE_LINK = "unsubscribe-link", "Unsubscribe link"
+        ADMIN = "admin", "Admin"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_records")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    granted = models.BooleanField()
+    # The phone number or email address the consent was given or revoked for.
+    address = models.CharField(max_length=254, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    wording = models.TextField(help_text="The exact text the person saw or sent.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "channel", "-created_at"])]
+
+    def __str__(self) -> str:
+        verb = "granted" if self.granted else "revoked"
+        return f"{self.user} {verb} {self.channel} via {self.source}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The consent ledger is append-only.")
+        super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60, default="API token")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

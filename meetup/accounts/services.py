@@ -1,0 +1,134 @@
+import secrets
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber, to_python
+
+from meetup.accounts.consent import SIGNUP_EMAIL_WORDING, WORDING
+from meetup.accounts.models import ApiToken, ConsentRecord, User
+from meetup.accounts.roles import ORGANISER_GROUP
+
+UNSET = object()
+
+
+def phone_parse(value) -> PhoneNumber | None:
+    """An E.164 phone number from user input, or a ValidationError that says what is wrong."""
+    if value in (None, ""):
+        return None
+    number = to_python(value)
+    if not isinstance(number, PhoneNumber) or not number.is_valid():
+        raise ValidationError(
+            {"phone": "Enter a valid phone number in international format, e.g. +14155550123."}
+        )
+    return number
+
+
+def consent_set(*, user: User, channel: str, granted: bool, source: str, wording: str | None = None) -> bool:
+    """Set one channel's opt-in flag and append the change to the ledger.
+
+    Returns whether anything changed; setting the flag it already has writes nothing. Call inside a
+    transaction when it is one step of a larger change.
+    """
+    field = f"{channel}_opt_in"
+    if getattr(user, field) == granted:
+        return False
+    with transaction.atomic():
+        setattr(user, field, granted)
+        User.objects.filter(pk=user.pk).update(**{field: granted})
+        ConsentRecord.objects.create(
+            user=user,
+            channel=channel,
+            granted=granted,
+            address=str(user.phone or "") if channel == "sms" else user.email,
+            source=source,
+            wording=wording or WORDING[channel],
+        )
+    return True
+
+
+def profile_update(
+    *,
+    user: User,
+    source: str,
+    display_name=UNSET,
+    phone=UNSET,
+    sms_opt_in=UNSET,
+    email_opt_in=UNSET,
+) -> User:
+    """Change a profile; every consent change lands in the ledger in the same transaction.
+
+    Raises ValidationError (keyed by field) and saves nothing when any value is invalid.
+    """
+    errors = {}
+    new_phone = user.phone
+    if phone is not UNSET:
+        try:
+            new_phone = phone_parse(phone)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        else:
+            if new_phone and User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():
+                errors["phone"] = ["This phone number belongs to another account."]
+    if display_name is not UNSET and len(display_name or "") > 80:
+        errors["display_name"] = ["Use at most 80 characters."]
+    wants_sms = user.sms_opt_in if sms_opt_in is UNSET else sms_opt_in
+    if wants_sms and not new_phone and "phone" not in errors:
+        errors["sms_opt_in"] = ["Add a phone number before turning on text messages."]
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        phone_changed = phone is not UNSET and new_phone != user.phone
+        if phone_changed and user.sms_opt_in:
+            # Consent was given for the old number; it does not carry over to a new one.
+            consent_set(user=user, channel="sms", granted=False, source=source)
+        if display_name is not UNSET:
+            user.display_name = (display_name or "").strip()
+        if phone is not UNSET:
+            user.phone = new_phone
+        user.save(update_fields=["display_name", "phone"])
+        if sms_opt_in is not UNSET:
+            consent_set(user=user, channel="sms", granted=sms_opt_in, source=source)
+        if email_opt_in is not UNSET:
+            consent_set(user=user, channel="email", granted=email_opt_in, source=source)
+    return user
+
+
+def api_token_issue(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
+    """A new bearer token. The plain key is returned once and never stored."""
+    key = "mtk_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:60] or "API token", key_hash=ApiToken.hash(key),
+                                    prefix=key[:10])
+    return token, key
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+def api_token_authenticate(key: str) -> User | None:
+    """The active user owning `key`, or None. Records use at most once a minute per token."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def organiser_grant(*, user: User) -> None:
+    group, _ = Group.objects.get_or_create(name=ORGANISER_GROUP)
+    user.groups.add(group)
+
+
+def signup_consent_record(*, user: User, source: str = ConsentRecord.Source.SIGNUP) -> None:
+    """Ledger entry for the email consent that comes with an account (SMS always needs an opt-in)."""
+    if user.email_opt_in:
+        ConsentRecord.objects.create(
+            user=user, channel="email", granted=True, address=user.email, source=source,
+            wording=SIGNUP_EMAIL_WORDING,
+        )

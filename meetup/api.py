@@ -1,0 +1,17 @@
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from meetup.accounts.api import router as accounts_router
+from meetup.lib.api import TokenAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="Open AI Meetups API",
+    version="1",
+    description="Events, RSVPs, check-in and broadcasts. Authenticate with `Authorization: Bearer <token>`.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)

@@ -1,0 +1,84 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (use an IANA name like Europe/Paris).")
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    address = models.TextField()
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    capacity_standing = models.PositiveIntegerField()
+    capacity_seated = models.PositiveIntegerField(null=True, blank=True)
+    accessibility = models.TextField(blank=True, help_text="Step-free access, lifts, toilets, hearing loops.")
+    facilities = models.TextField(blank=True)
+    contact = models.CharField(max_length=200, blank=True)
+    cost_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["capacity_standing", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.capacity_standing:,})"
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    capacity = models.PositiveIntegerField()
+    rsvp_opens_at = models.DateTimeField(null=True, blank=True)
+    rsvp_closes_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    code_of_conduct_url = models.URLField(blank=True)
+    organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organised_events", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                              name="event_ends_after_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RSVP(models.Model):
+    class Status(models.TextChoices):
+        GOING = "going", "Going"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(db_index=True)
+    ticket_code = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "RSVP"
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_rsvp_per_user_and_event")]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.event} ({self.status})"

@@ -1,0 +1,81 @@
+"""What every API router shares: the error shape, the exception that carries it, token auth."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from meetup.accounts.services import api_token_authenticate
+
+
+class ApiError(Exception):
+    """Answer with `{"error": error, "detail": detail}` and `status`."""
+
+    def __init__(self, status: int, error: str, detail: str, **extra):
+        super().__init__(detail)
+        self.status, self.error, self.detail, self.extra = status, error, detail, extra
+
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def _error(api: NinjaAPI, request, status: int, error: str, detail: str, **extra):
+    return api.create_response(request, {"error": error, "detail": detail, **extra}, status=status)
+
+
+def _field_name(loc) -> str:
+    # Locations look like ("body", "payload", "phone") or ("query", "page"); keep the field part.
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ApiError)
+    def api_error(request, exc: ApiError):
+        return _error(api, request, exc.status, exc.error, exc.detail, **exc.extra)
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request, exc: NinjaValidationError):
+        fields: dict[str, list[str]] = {}
+        for err in exc.errors:
+            msg = err.get("msg", "Invalid value")
+            if err.get("type") == "extra_forbidden":
+                msg = "Unknown field."
+            fields.setdefault(_field_name(err.get("loc", ())), []).append(msg)
+        detail = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
+        return _error(api, request, 400, "invalid", detail, fields=fields)
+
+    @api.exception_handler(DjangoValidationError)
+    def invalid_value(request, exc: DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
+        detail = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
+        return _error(api, request, 400, "invalid", detail, fields=fields)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return _error(api, request, 401, "unauthorized",
+                      "Send 'Authorization: Bearer <token>'; get a token from your profile page.")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return _error(api, request, 403, "forbidden", str(exc) or "You may not do this.")
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return _error(api, request, 404, "not_found", str(exc) or "No such thing.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 429: "rate_limited"}.get(exc.status_code, "error")
+        return _error(api, request, exc.status_code, code, str(exc))
