@@ -241,6 +241,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 # build/static holds front-end packages copied from node_modules by `make assets`.
 STATICFILES_DIRS = [d for d in (BASE_DIR / "static", BASE_DIR / "build" / "static") if d.is_dir()]
 STORAGES = {

@@ -1,0 +1,47 @@
+"""A person in a real browser: sign up, type the emailed code, add a phone number, see it saved."""
+
+import re
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls below are still sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def test_a_person_signs_up_confirms_the_code_and_saves_a_phone(page, live_server, smtp_inbox):
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Email").fill("grace@example.org")
+    page.get_by_label("Password").fill("a long passphrase for grace")
+    page.get_by_role("button", name="Sign Up").click()
+
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", smtp_inbox.last_text("grace@example.org"), re.M).group(1)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+    page.goto(f"{live_server.url}/profile/")
+    page.get_by_label("Phone").fill("+1 415 555 0123")
+    page.get_by_label("Text me updates").check()
+    page.get_by_role("button", name="Save").click()
+
+    page.get_by_text("Profile saved.").wait_for()
+    assert page.get_by_label("Phone").input_value() == "+14155550123"
+    assert page.get_by_label("Text me updates").is_checked()
