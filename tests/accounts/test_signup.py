@@ -96,3 +96,16 @@ def test_it_answers_429_when_one_address_keeps_posting_logins(client, db):
 
     assert set(statuses[:30]) == {200}
     assert statuses[30] == 429
+
+
+def test_social_sign_in_buttons_appear_only_when_configured(client, db, settings):
+    assert b"GitHub" not in client.get("/accounts/login/").content
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "github": {"APPS": [{"client_id": "id", "secret": "secret"}]},
+        "openid_connect": {"APPS": [{"provider_id": "huggingface", "name": "Hugging Face", "client_id": "id",
+                                     "secret": "s", "settings": {"server_url": "https://huggingface.co"}}]},
+    }
+    page = client.get("/accounts/login/").content.decode()
+
+    assert "GitHub" in page and "Hugging Face" in page
