@@ -25,7 +25,7 @@ assets:
 		if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 			npm ci --no-audit --no-fund --loglevel=error; \
 		fi; \
-		mkdir -p build/static/vendor && cp node_modules/htmx.org/dist/htmx.min.js build/static/vendor/; \
+		mkdir -p build/static/vendor && cp node_modules/htmx.org/dist/htmx.min.js node_modules/jsqr/dist/jsQR.js build/static/vendor/; \
 	else \
 		echo "Node.js/npm not found: pages will work, but live counters need htmx. Install Node.js 20+ and re-run."; \
 	fi

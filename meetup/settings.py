@@ -267,3 +267,4 @@ LOGGING = {
         "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"
     )},
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True

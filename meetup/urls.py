@@ -4,7 +4,6 @@ from django.urls import include, path
 from meetup import views
 from meetup.accounts import views as account_views
 from meetup.api import api
-from meetup.events import views as event_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +13,7 @@ urlpatterns = [
     path("profile/", account_views.profile, name="profile"),
     path("profile/tokens/", account_views.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
-    path("events/<slug:slug>/", event_views.event_detail, name="event_detail"),
+    path("", include("meetup.events.urls")),
     path("admin/", admin.site.urls),
 ]
 

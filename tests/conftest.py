@@ -26,6 +26,12 @@ def pytest_configure(config):
     else:
         settings.CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks queued by the code under test go to an in-process broker; tests about workers start
+    # real worker processes on a real broker of their own.
+    from meetup.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.result_backend = "cache+memory://"
     # Tests render templates without running collectstatic.
     settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
@@ -62,6 +68,21 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def sent_tasks():
+    """Every task published while the test runs, as (name, args) pairs."""
+    from celery.signals import before_task_publish
+
+    sent = []
+
+    def record(sender=None, body=None, **kwargs):
+        sent.append((sender, tuple(body[0])))
+
+    before_task_publish.connect(record, weak=False)
+    yield sent
+    before_task_publish.disconnect(record)
 
 
 # --- Personas -------------------------------------------------------------------------------------

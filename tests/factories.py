@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from meetup.accounts.models import User
+from meetup.events import capacity
 from meetup.events.models import RSVP, Event, Venue
 
 PASSWORD = "correct horse battery staple"
@@ -40,6 +41,7 @@ class VenueFactory(factory.django.DjangoModelFactory):
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Open Models Night {n}")
     slug = factory.Sequence(lambda n: f"open-models-night-{n}")
@@ -50,6 +52,11 @@ class EventFactory(factory.django.DjangoModelFactory):
     capacity = 100
     status = Event.Status.PUBLISHED
 
+    @factory.post_generation
+    def seats(event, create, extracted, **kwargs):
+        if create:
+            capacity.shards_create(event)
+
 
 class RSVPFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -59,3 +66,11 @@ class RSVPFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     status = RSVP.Status.GOING
     created_at = factory.LazyFunction(timezone.now)
+    ticket_code = factory.LazyFunction(capacity.new_ticket_code)
+
+
+def going(event, n: int) -> list[RSVP]:
+    """n people going to `event`, arriving one after another, with the seats counted."""
+    rsvps = [RSVPFactory(event=event) for _ in range(n)]
+    capacity.recount(event)
+    return rsvps

@@ -54,11 +54,50 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                              name="event_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(rsvp_closes_at__isnull=True) | Q(rsvp_opens_at__isnull=True)
+                | Q(rsvp_closes_at__gt=models.F("rsvp_opens_at")),
+                name="event_rsvp_window_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def rsvp_deadline(self):
+        """RSVPs close at `rsvp_closes_at`, or when the event ends if none was set."""
+        return self.rsvp_closes_at or self.ends_at
+
+
+class CapacityShard(models.Model):
+    """A slice of an event's seats.
+
+    Seats are spread over several rows so that a surge of RSVPs does not queue on one hot row:
+    each RSVP takes a seat from any slice with room. The going count is the sum of `taken`; the
+    check constraint makes overbooking a slice impossible whatever the code above it does. Only
+    `meetup.events.capacity` writes these rows.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="shards")
+    index = models.PositiveSmallIntegerField()
+    seats = models.PositiveIntegerField()
+    taken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "index"], name="one_shard_per_index"),
+            models.CheckConstraint(condition=Q(taken__lte=models.F("seats")), name="shard_never_overbooked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.index}: {self.taken}/{self.seats}"
 
 
 class RSVP(models.Model):
@@ -70,15 +109,18 @@ class RSVP(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
     status = models.CharField(max_length=10, choices=Status.choices)
-    created_at = models.DateTimeField(db_index=True)
-    ticket_code = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Arrival time: the waitlist is ordered by (created_at, id).
+    created_at = models.DateTimeField()
+    # 128 random bits: a code cannot be guessed, and one that is not in the table admits nobody.
+    ticket_code = models.CharField(max_length=32, unique=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "RSVP"
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_rsvp_per_user_and_event")]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [models.Index(fields=["event", "status", "created_at", "id"], name="rsvp_event_status_order")]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.event} ({self.status})"

@@ -1,33 +1,47 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetup.events.models import RSVP, Event
+from meetup.events.models import RSVP, CapacityShard, Event
+
+
+def _with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Going (the sum of the seat shards, O(1) in RSVPs) and waitlist counts, in the same query."""
+    going = (
+        CapacityShard.objects.filter(event=OuterRef("pk")).values("event")
+        .annotate(n=Sum("taken")).values("n")
+    )
+    waiting = (
+        RSVP.objects.filter(event=OuterRef("pk"), status=RSVP.Status.WAITLISTED).values("event")
+        .annotate(n=Count("id")).values("n")
+    )
+    return events.annotate(
+        going_count=Coalesce(Subquery(going, output_field=IntegerField()), 0),
+        waitlist_count=Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
+    )
 
 
 def event_list_upcoming() -> QuerySet[Event]:
-    """Published events that have not ended, with their going and waitlist counts (one query)."""
-    return (
-        Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gte=timezone.now())
-        .select_related("venue")
-        .annotate(
-            going_count=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
-            waitlist_count=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
-        )
+    """Published events that have not ended, with their counts (one query)."""
+    return _with_counts(
+        Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()).select_related("venue")
     )
+
+
+def event_list_for(user) -> QuerySet[Event]:
+    """What the API lists: published and cancelled events, plus drafts the caller organises."""
+    events = Event.objects.select_related("venue")
+    if not (user.is_authenticated and user.is_staff):
+        visible = Q(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        if user.is_authenticated:
+            visible |= Q(pk__in=user.organised_events.values("pk"))
+        events = events.filter(visible)
+    return _with_counts(events)
 
 
 def event_visible_to(user, slug: str) -> Event | None:
-    """The event with `slug` if `user` may see it: published or cancelled ones for everyone,
-    drafts for their organisers and staff only."""
-    event = (
-        Event.objects.select_related("venue")
-        .annotate(
-            going_count=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
-            waitlist_count=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    """The event with `slug` if `user` may see it: drafts only for their organisers and staff."""
+    event = _with_counts(Event.objects.select_related("venue").filter(slug=slug)).first()
     if event is None:
         return None
     if event.status == Event.Status.DRAFT and not (
@@ -41,3 +55,54 @@ def rsvp_for(user, event: Event) -> RSVP | None:
     if not user.is_authenticated:
         return None
     return RSVP.objects.filter(event=event, user=user).first()
+
+
+def waitlist_position(rsvp: RSVP) -> int | None:
+    """1 for the head of the waitlist; None when not waitlisted."""
+    if rsvp.status != RSVP.Status.WAITLISTED:
+        return None
+    ahead = RSVP.objects.filter(event_id=rsvp.event_id, status=RSVP.Status.WAITLISTED).filter(
+        Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, id__lt=rsvp.id)
+    )
+    return ahead.count() + 1
+
+
+def waitlist_head(event: Event, n: int) -> QuerySet[RSVP]:
+    """Who a capacity increase of n seats would promote, in order."""
+    return (
+        RSVP.objects.filter(event=event, status=RSVP.Status.WAITLISTED).select_related("user")
+        .order_by("created_at", "id")[: max(0, n)]
+    )
+
+
+def rsvp_list(event: Event, *, status: str = "", search: str = "", checked_in: str = "") -> QuerySet[RSVP]:
+    """RSVPs for the organiser list, export and door search, in arrival order."""
+    rsvps = RSVP.objects.filter(event=event).select_related("user").order_by("created_at", "id")
+    if status:
+        rsvps = rsvps.filter(status=status)
+    if checked_in == "yes":
+        rsvps = rsvps.filter(checked_in_at__isnull=False)
+    elif checked_in == "no":
+        rsvps = rsvps.filter(checked_in_at__isnull=True)
+    if search:
+        rsvps = rsvps.filter(
+            Q(user__display_name__icontains=search) | Q(user__username__icontains=search)
+            | Q(user__email__icontains=search) | Q(user__first_name__icontains=search)
+            | Q(user__last_name__icontains=search)
+        )
+    return rsvps
+
+
+def checkin_counts(event: Event) -> dict:
+    return RSVP.objects.filter(event=event, status=RSVP.Status.GOING).aggregate(
+        going=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+
+
+def tickets_for(user) -> QuerySet[RSVP]:
+    """A user's RSVPs to events that have not ended, soonest first."""
+    return (
+        RSVP.objects.filter(user=user, event__ends_at__gte=timezone.now())
+        .exclude(status=RSVP.Status.CANCELLED)
+        .select_related("event", "event__venue").order_by("event__starts_at")
+    )

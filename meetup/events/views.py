@@ -1,14 +1,237 @@
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from meetup.events import selectors
+from meetup.accounts.roles import can_manage_event, is_organiser
+from meetup.events import exports, selectors, services, tickets
+from meetup.events.forms import TIMEZONES, CapacityForm, EventForm, RsvpForm
+from meetup.events.models import RSVP, Event
+from meetup.lib.errors import Refused
 
 
-def event_detail(request, slug: str):
+def _visible(request, slug: str) -> Event:
     event = selectors.event_visible_to(request.user, slug)
     if event is None:
         raise Http404("No such event.")
+    return event
+
+
+def _managed(request, slug: str) -> Event:
+    event = _visible(request, slug)
+    if not can_manage_event(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def event_detail(request, slug: str):
+    event = _visible(request, slug)
+    rsvp = selectors.rsvp_for(request.user, event)
     return render(request, "events/detail.html", {
         "event": event,
-        "rsvp": selectors.rsvp_for(request.user, event),
+        "rsvp": rsvp,
+        "position": selectors.waitlist_position(rsvp) if rsvp else None,
+        "rsvp_form": RsvpForm(),
+        "can_manage": can_manage_event(request.user, event),
+        "now": timezone.now(),
     })
+
+
+def event_counts(request, slug: str):
+    """The live going / waitlist counter on the event page (polled by htmx)."""
+    return render(request, "events/_counts.html", {"event": _visible(request, slug)})
+
+
+@login_required
+@require_POST
+def rsvp_create(request, slug: str):
+    event = _visible(request, slug)
+    form = RsvpForm(request.POST)
+    form.is_valid()
+    try:
+        rsvp, _ = services.rsvp_create(event=event, user=request.user,
+                                       accept_code_of_conduct=form.cleaned_data.get("accept_code_of_conduct", False))
+    except Refused as exc:
+        messages.error(request, exc.detail)
+    else:
+        if rsvp.status == RSVP.Status.GOING:
+            messages.success(request, "You're going! Your ticket is below and in your email.")
+        else:
+            messages.info(request, "The event is full: you're on the waitlist. We'll email you if a seat opens.")
+    return redirect("event_detail", slug=slug)
+
+
+@login_required
+@require_POST
+def rsvp_cancel(request, slug: str):
+    try:
+        services.rsvp_cancel(event=_visible(request, slug), user=request.user)
+    except Refused as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Your RSVP is cancelled. Thanks for freeing the seat.")
+    return redirect("event_detail", slug=slug)
+
+
+def event_ics(request, slug: str):
+    event = _visible(request, slug)
+    response = HttpResponse(tickets.event_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@login_required
+def my_tickets(request):
+    rsvps = list(selectors.tickets_for(request.user))
+    for rsvp in rsvps:
+        if rsvp.status == RSVP.Status.GOING:
+            rsvp.qr = tickets.qr_svg(rsvp.ticket_code)
+        else:
+            rsvp.position = selectors.waitlist_position(rsvp)
+    return render(request, "events/tickets.html", {"rsvps": rsvps})
+
+
+# --- Organisers ---------------------------------------------------------------------------------
+def _event_form(request, instance=None):
+    """Bind the form with its times read in the event's own time zone."""
+    tzname = request.POST.get("timezone") if request.method == "POST" else None
+    tzname = tzname if tzname in TIMEZONES else (instance.timezone if instance else "UTC")
+    with timezone.override(tzname):
+        form = EventForm(request.POST or None, instance=instance)
+        valid = request.method == "POST" and form.is_valid()
+    return form, valid, tzname
+
+
+@login_required
+def event_create(request):
+    if not is_organiser(request.user):
+        raise PermissionDenied
+    form, valid, tzname = _event_form(request)
+    if valid:
+        data = {k: v for k, v in form.cleaned_data.items() if k != "slug" or v}
+        try:
+            event = services.event_create(organiser=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Event created.")
+            return redirect("event_detail", slug=event.slug)
+    with timezone.override(tzname):
+        return render(request, "events/form.html", {"form": form, "title": "New event"})
+
+
+@login_required
+def event_edit(request, slug: str):
+    event = _managed(request, slug)
+    instance = Event.objects.get(pk=event.pk)
+    form, valid, tzname = _event_form(request, instance)
+    if valid:
+        changes = {k: v for k, v in form.cleaned_data.items() if k not in {"slug", "capacity"}}
+        try:
+            promoted = services.event_update(event=instance, capacity=form.cleaned_data["capacity"], **changes)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            note = f" {len(promoted)} promoted from the waitlist." if promoted else ""
+            messages.success(request, "Event saved." + note)
+            return redirect("event_detail", slug=slug)
+    with timezone.override(tzname):
+        return render(request, "events/form.html", {"form": form, "title": f"Edit {event.title}", "event": event})
+
+
+@login_required
+def rsvp_manage(request, slug: str):
+    event = _managed(request, slug)
+    status, search, checked_in = (request.GET.get(k, "") for k in ("status", "q", "checked_in"))
+    if status not in {"", *RSVP.Status.values}:
+        status = ""
+    rsvps = selectors.rsvp_list(event, status=status, search=search.strip(), checked_in=checked_in)
+    page = Paginator(rsvps, 100).get_page(request.GET.get("page"))
+    return render(request, "events/manage_rsvps.html", {
+        "event": event, "page": page, "status": status, "q": search, "checked_in": checked_in,
+        "statuses": RSVP.Status.choices, "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def rsvp_export(request, slug: str):
+    event = _managed(request, slug)
+    return exports.rsvps_csv_response(event, status=request.GET.get("status", ""),
+                                      search=request.GET.get("q", "").strip(),
+                                      checked_in=request.GET.get("checked_in", ""))
+
+
+@login_required
+@require_POST
+def rsvp_promote(request, slug: str, rsvp_id: int):
+    event = _managed(request, slug)
+    rsvp = get_object_or_404(RSVP.objects.select_related("user", "event"), pk=rsvp_id, event=event)
+    try:
+        services.rsvp_promote(rsvp=rsvp)
+    except Refused as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"{rsvp.user.public_name} is going; their ticket is on its way.")
+    return redirect(f"{reverse('rsvp_manage', args=[slug])}?{request.POST.get('query', '')}")
+
+
+@login_required
+def capacity_change(request, slug: str):
+    event = _managed(request, slug)
+    form = CapacityForm(request.POST or request.GET or None, initial={"capacity": event.capacity})
+    preview = []
+    if form.is_bound and form.is_valid():
+        new = form.cleaned_data["capacity"]
+        if request.method == "POST":
+            promoted = services.capacity_change(event=Event.objects.get(pk=event.pk), capacity=new)
+            messages.success(request, f"Capacity is now {new:,}; {len(promoted):,} promoted from the waitlist.")
+            return redirect("event_detail", slug=slug)
+        preview = list(selectors.waitlist_head(event, new - event.going_count))
+    return render(request, "events/capacity.html", {"event": event, "form": form, "preview": preview})
+
+
+@login_required
+def door(request, slug: str):
+    event = _managed(request, slug)
+    return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event)})
+
+
+@login_required
+def door_counts(request, slug: str):
+    event = _managed(request, slug)
+    return render(request, "events/_door_counts.html", {"event": event, "counts": selectors.checkin_counts(event)})
+
+
+@login_required
+def door_search(request, slug: str):
+    event = _managed(request, slug)
+    q = request.GET.get("q", "").strip()
+    rsvps = selectors.rsvp_list(event, status=RSVP.Status.GOING, search=q)[:20] if len(q) >= 2 else []
+    return render(request, "events/_door_search.html", {"event": event, "rsvps": rsvps, "q": q})
+
+
+@login_required
+@require_POST
+def door_checkin(request, slug: str):
+    """Check in from the door page: a typed or scanned code, or a person found by name."""
+    event = _managed(request, slug)
+    code = request.POST.get("code", "")
+    if request.POST.get("rsvp"):
+        code = RSVP.objects.filter(event=event, pk=request.POST["rsvp"]).values_list("ticket_code", flat=True).first()
+    result = services.checkin(event=event, code=code or "")
+    if request.headers.get("HX-Request"):
+        return render(request, "events/_door_result.html", {"event": event, "result": result})
+    # Without JavaScript the whole door page comes back with the result on it.
+    return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event),
+                                                "result": result})

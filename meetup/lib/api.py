@@ -1,4 +1,4 @@
-"""What every API router shares: the error shape, the exception that carries it, token auth."""
+"""What every API router shares: the error shape and token auth."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -9,14 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from meetup.accounts.services import api_token_authenticate
-
-
-class ApiError(Exception):
-    """Answer with `{"error": error, "detail": detail}` and `status`."""
-
-    def __init__(self, status: int, error: str, detail: str, **extra):
-        super().__init__(detail)
-        self.status, self.error, self.detail, self.extra = status, error, detail, extra
+from meetup.lib.errors import Refused
 
 
 class TokenAuth(HttpBearer):
@@ -27,6 +20,11 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+def public(request):
+    """Last in an auth list: lets anonymous callers through (a valid token still identifies them)."""
+    return True
 
 
 def _error(api: NinjaAPI, request, status: int, error: str, detail: str, **extra):
@@ -40,9 +38,9 @@ def _field_name(loc) -> str:
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    @api.exception_handler(ApiError)
-    def api_error(request, exc: ApiError):
-        return _error(api, request, exc.status, exc.error, exc.detail, **exc.extra)
+    @api.exception_handler(Refused)
+    def refused(request, exc: Refused):
+        return _error(api, request, exc.status, exc.code, exc.detail)
 
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request, exc: NinjaValidationError):

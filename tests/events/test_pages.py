@@ -3,13 +3,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetup.events.models import Event
-from tests.factories import EventFactory, RSVPFactory, UserFactory
+from tests.factories import EventFactory, RSVPFactory, UserFactory, going
 
 
 def test_home_lists_published_upcoming_events_with_counts(client, db):
     event = EventFactory(title="Open Models Night", capacity=50)
     EventFactory(title="Secret planning", status=Event.Status.DRAFT)
-    RSVPFactory.create_batch(3, event=event)
+    going(event, 3)
 
     page = client.get("/").content.decode()
 
@@ -54,7 +54,7 @@ def test_the_event_page_shows_the_callers_rsvp(client, attendee):
     rsvp = RSVPFactory(user=attendee, status="waitlisted")
     client.force_login(attendee)
 
-    assert "You are <strong>waitlisted</strong>" in client.get(f"/events/{rsvp.event.slug}/").content.decode()
+    assert "on the <strong>waitlist, number 1</strong>" in client.get(f"/events/{rsvp.event.slug}/").content.decode()
 
 
 @pytest.mark.parametrize("path", ["/", "/events/{slug}/"])

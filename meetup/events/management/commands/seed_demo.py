@@ -1,5 +1,4 @@
 import random
-import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -9,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetup.accounts.services import organiser_grant, signup_consent_record
+from meetup.events import capacity, services
 from meetup.events.models import RSVP, Event, Venue
 
 ORGANISER_EMAIL = "organiser@meetup.localhost"
@@ -89,24 +89,21 @@ class Command(BaseCommand):
         rng = random.Random(2026)
         now = timezone.now()
         starts = (now + timedelta(days=6)).replace(hour=2, minute=0, second=0, microsecond=0)  # 18:00 Pacific
-        main = Event.objects.create(
-            title="Open Source AI Meetup — San Francisco", slug="open-source-ai-sf", description=DESCRIPTION,
-            starts_at=starts, ends_at=starts + timedelta(hours=4), timezone="America/Los_Angeles",
-            venue=venues["mission-bay-hall"], capacity=1200, status=Event.Status.PUBLISHED,
-            rsvp_opens_at=now - timedelta(days=14), rsvp_closes_at=starts,
+        main = services.event_create(
+            organiser=organiser, title="Open Source AI Meetup — San Francisco", slug="open-source-ai-sf",
+            description=DESCRIPTION, starts_at=starts, ends_at=starts + timedelta(hours=4),
+            timezone="America/Los_Angeles", venue=venues["mission-bay-hall"], capacity=1200,
+            status=Event.Status.PUBLISHED, rsvp_opens_at=now - timedelta(days=14), rsvp_closes_at=starts,
             code_of_conduct_url="https://www.contributor-covenant.org/version/2/1/code_of_conduct/")
-        main.organisers.add(organiser)
-        past = Event.objects.create(
-            title="Open Models Night #11", slug="open-models-night-11", description="Small models, big ideas.",
-            starts_at=now - timedelta(days=60), ends_at=now - timedelta(days=60) + timedelta(hours=3),
-            timezone="America/Los_Angeles", venue=venues["founders-loft"], capacity=150,
-            status=Event.Status.PUBLISHED)
-        past.organisers.add(organiser)
-        draft = Event.objects.create(
-            title="Open Source AI Meetup — Paris", slug="open-source-ai-paris", description="Coming soon.",
-            starts_at=now + timedelta(days=40), ends_at=now + timedelta(days=40, hours=4),
-            timezone="Europe/Paris", capacity=300)
-        draft.organisers.add(organiser)
+        services.event_create(
+            organiser=organiser, title="Open Models Night #11", slug="open-models-night-11",
+            description="Small models, big ideas.", starts_at=now - timedelta(days=60),
+            ends_at=now - timedelta(days=60) + timedelta(hours=3), timezone="America/Los_Angeles",
+            venue=venues["founders-loft"], capacity=150, status=Event.Status.PUBLISHED)
+        services.event_create(
+            organiser=organiser, title="Open Source AI Meetup — Paris", slug="open-source-ai-paris",
+            description="Coming soon.", starts_at=now + timedelta(days=40),
+            ends_at=now + timedelta(days=40, hours=4), timezone="Europe/Paris", capacity=300)
 
         password = make_password(None)  # unusable: demo attendees cannot sign in
         users = [
@@ -125,7 +122,8 @@ class Command(BaseCommand):
             going = i < main.capacity
             rsvps.append(RSVP(event=main, user=user, created_at=at,
                               status=RSVP.Status.GOING if going else RSVP.Status.WAITLISTED,
-                              ticket_code=secrets.token_urlsafe(24) if going else None))
+                              ticket_code=capacity.new_ticket_code()))
         RSVP.objects.bulk_create(rsvps, batch_size=1000)
+        capacity.recount(main)
         self.stdout.write(f"Loaded {len(rsvps):,} RSVPs to {main.title} ({main.capacity:,} going, "
                           f"{max(0, len(rsvps) - main.capacity):,} waitlisted).")

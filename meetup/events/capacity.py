@@ -1,0 +1,209 @@
+"""Seat accounting: the only code that writes CapacityShard rows.
+
+Two kinds of writers touch an event's seats:
+
+* RSVPs (the surge). The fast path is one SQL statement in autocommit on PostgreSQL: take a seat
+  from any shard with room that no one else holds (SKIP LOCKED) and insert the going RSVP in the
+  same statement. A shard row is locked for that statement and its commit only.
+* Everything that frees or adds seats (cancellations, capacity changes, manual promotions). These
+  take the event's exclusive advisory lock and lock every shard, then settle: promote the waitlist
+  in arrival order into the free seats and spread seats and takers evenly again.
+
+A waitlisted RSVP is only written after a blocking look at every shard under the shared advisory
+lock. So a seat-freeing transaction either sees that RSVP (and promotes it in order) or finished
+before it (and the blocking look sees the new seat). A free seat and a waitlist never coexist.
+
+On SQLite every write transaction is IMMEDIATE and so already serialised; the same steps run
+without the locks.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from meetup.events.models import RSVP, CapacityShard, Event
+
+SHARDS = 16
+# Advisory lock keys live in one bigint space shared with the rest of the database: namespace ours.
+_LOCK_NAMESPACE = 0x4D54 << 48
+
+
+def new_ticket_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _spread(total: int, n: int) -> list[int]:
+    return [total // n + (1 if i < total % n else 0) for i in range(n)]
+
+
+def shards_create(event: Event) -> None:
+    CapacityShard.objects.bulk_create(
+        CapacityShard(event=event, index=i, seats=seats) for i, seats in enumerate(_spread(event.capacity, SHARDS))
+    )
+
+
+def going_count(event_id: int) -> int:
+    return CapacityShard.objects.filter(event_id=event_id).aggregate(n=Sum("taken"))["n"] or 0
+
+
+def _advisory_lock(event_id: int, *, shared: bool) -> None:
+    if _postgres():
+        fn = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {fn}(%s)", [_LOCK_NAMESPACE + event_id])
+
+
+@dataclass
+class Placed:
+    rsvp_id: int | None  # None: this user already had an RSVP (a unique violation rolled it back)
+    status: str
+
+
+_FAST_INSERT = """
+WITH seat AS (
+    UPDATE events_capacityshard SET taken = taken + 1
+    WHERE id = (
+        SELECT id FROM events_capacityshard
+        WHERE event_id = %(event)s AND taken < seats
+        ORDER BY random() LIMIT 1
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id
+)
+INSERT INTO events_rsvp (event_id, user_id, status, created_at, ticket_code)
+SELECT %(event)s, %(user)s, 'going', clock_timestamp(), %(code)s FROM seat
+RETURNING id
+"""
+
+
+def place_new(*, event_id: int, user_id: int) -> Placed:
+    """Insert a user's first RSVP, going if a seat is free, else waitlisted.
+
+    Arrival time (`created_at`) is taken when the seat is decided, so everyone going arrived
+    before everyone waitlisted. The fast path needs autocommit; inside a transaction (tests, or a
+    caller's larger change) the locked path runs instead.
+    """
+    code = new_ticket_code()
+    if _postgres() and connection.get_autocommit():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(_FAST_INSERT, {"event": event_id, "user": user_id, "code": code})
+                row = cursor.fetchone()
+        except IntegrityError:
+            return Placed(None, "")
+        if row:
+            return Placed(row[0], RSVP.Status.GOING)
+    try:
+        with transaction.atomic():
+            status = _take_seat_or_waitlist(event_id)
+            rsvp = RSVP.objects.create(event_id=event_id, user_id=user_id, status=status,
+                                       created_at=timezone.now(), ticket_code=code)
+    except IntegrityError:
+        return Placed(None, "")
+    return Placed(rsvp.pk, status)
+
+
+def place_again(*, rsvp: RSVP) -> str | None:
+    """Bring a cancelled RSVP back as a new arrival. None if it is no longer cancelled."""
+    with transaction.atomic():
+        status = _take_seat_or_waitlist(rsvp.event_id)
+        updated = RSVP.objects.filter(pk=rsvp.pk, status=RSVP.Status.CANCELLED).update(
+            status=status, created_at=timezone.now(), cancelled_at=None, promoted_at=None, checked_in_at=None,
+            ticket_code=new_ticket_code(),
+        )
+        if not updated:
+            transaction.set_rollback(True)
+            return None
+    return status
+
+
+def _take_seat_or_waitlist(event_id: int) -> str:
+    """Inside a transaction: take a seat, waiting for shards others hold; else say waitlisted."""
+    _advisory_lock(event_id, shared=True)
+    # Locks every shard that has room, waiting for holders; rows filled meanwhile drop out.
+    with_room = list(
+        CapacityShard.objects.select_for_update().filter(event_id=event_id, taken__lt=F("seats"))
+        .order_by("index").values_list("id", flat=True)
+    )
+    for shard_id in with_room:
+        if CapacityShard.objects.filter(pk=shard_id, taken__lt=F("seats")).update(taken=F("taken") + 1):
+            return RSVP.Status.GOING
+    return RSVP.Status.WAITLISTED
+
+
+class Settlement:
+    """Seat-freeing work on one event, under its exclusive lock with every shard locked.
+
+    Use as `with Settlement(event) as s: ...`; on exit the waitlist is promoted in order into free
+    seats and seats are spread evenly again. `s.promoted` lists the RSVP ids promoted.
+    """
+
+    def __init__(self, event: Event):
+        self.event = event
+        self.promoted: list[int] = []
+        self._atomic = transaction.atomic()
+
+    def __enter__(self) -> "Settlement":
+        self._atomic.__enter__()
+        _advisory_lock(self.event.pk, shared=False)
+        self.shards = list(CapacityShard.objects.select_for_update().filter(event=self.event).order_by("index"))
+        # Re-read the capacity under the lock; the caller's copy may be stale.
+        self.event.capacity = Event.objects.values_list("capacity", flat=True).get(pk=self.event.pk)
+        self.going = sum(s.taken for s in self.shards)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self._settle()
+        except BaseException as settle_exc:
+            self._atomic.__exit__(type(settle_exc), settle_exc, settle_exc.__traceback__)
+            raise
+        return self._atomic.__exit__(exc_type, exc, tb)
+
+    def release_seat(self) -> None:
+        """One going RSVP left (the caller changed its row)."""
+        self.going -= 1
+
+    def add_going(self, n: int = 1) -> None:
+        """The caller made n RSVPs going outside the waitlist order (manual promotion)."""
+        self.going += n
+
+    def set_capacity(self, capacity: int) -> None:
+        self.event.capacity = capacity
+        Event.objects.filter(pk=self.event.pk).update(capacity=capacity, updated_at=timezone.now())
+
+    @property
+    def free(self) -> int:
+        return max(0, self.event.capacity - self.going)
+
+    def _settle(self) -> None:
+        room = self.free
+        if room:
+            ids = list(
+                RSVP.objects.filter(event=self.event, status=RSVP.Status.WAITLISTED)
+                .order_by("created_at", "id").values_list("id", flat=True)[:room]
+            )
+            if ids:
+                RSVP.objects.filter(pk__in=ids).update(status=RSVP.Status.GOING, promoted_at=timezone.now())
+                self.promoted = ids
+                self.going += len(ids)
+        seats = _spread(max(self.event.capacity, self.going), len(self.shards))
+        taken = _spread(self.going, len(self.shards))
+        for shard, s, t in zip(self.shards, seats, taken, strict=True):
+            shard.seats, shard.taken = s, t
+        CapacityShard.objects.bulk_update(self.shards, ["seats", "taken"])
+
+
+def recount(event: Event) -> int:
+    """Rebuild an event's shards from its RSVP rows (after a bulk import); returns the going count."""
+    with Settlement(event) as settlement:
+        settlement.going = RSVP.objects.filter(event=event, status=RSVP.Status.GOING).count()
+    return settlement.going

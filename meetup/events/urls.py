@@ -1,0 +1,22 @@
+from django.urls import path
+
+from meetup.events import views
+
+urlpatterns = [
+    path("events/new/", views.event_create, name="event_create"),
+    path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("events/<slug:slug>/counts/", views.event_counts, name="event_counts"),
+    path("events/<slug:slug>/rsvp/", views.rsvp_create, name="rsvp_create"),
+    path("events/<slug:slug>/rsvp/cancel/", views.rsvp_cancel, name="rsvp_cancel"),
+    path("events/<slug:slug>/calendar.ics", views.event_ics, name="event_ics"),
+    path("events/<slug:slug>/edit/", views.event_edit, name="event_edit"),
+    path("events/<slug:slug>/capacity/", views.capacity_change, name="capacity_change"),
+    path("events/<slug:slug>/rsvps/", views.rsvp_manage, name="rsvp_manage"),
+    path("events/<slug:slug>/rsvps.csv", views.rsvp_export, name="rsvp_export"),
+    path("events/<slug:slug>/rsvps/<int:rsvp_id>/promote/", views.rsvp_promote, name="rsvp_promote"),
+    path("events/<slug:slug>/door/", views.door, name="door"),
+    path("events/<slug:slug>/door/counts/", views.door_counts, name="door_counts"),
+    path("events/<slug:slug>/door/search/", views.door_search, name="door_search"),
+    path("events/<slug:slug>/door/checkin/", views.door_checkin, name="door_checkin"),
+    path("tickets/", views.my_tickets, name="my_tickets"),
+]
