@@ -19,6 +19,8 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class EventForm(forms.ModelForm):
     timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="Europe/Paris",
                                  help_text="Start and end times are in this time zone.")
+    code_of_conduct_url = forms.URLField(required=False, assume_scheme="https", label="Code of conduct URL",
+                                         help_text="Attendees accept it when they RSVP.")
 
     class Meta:
         model = Event

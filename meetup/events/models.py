@@ -55,11 +55,13 @@ class Event(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start",
+                                   violation_error_message="The event must end after it starts."),
             models.CheckConstraint(
                 condition=Q(rsvp_closes_at__isnull=True) | Q(rsvp_opens_at__isnull=True)
                 | Q(rsvp_closes_at__gt=models.F("rsvp_opens_at")),
                 name="event_rsvp_window_ordered",
+                violation_error_message="RSVPs must close after they open.",
             ),
         ]
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, django_auth
 
 from meetup.accounts.services import api_token_authenticate
 from meetup.lib.errors import Refused
@@ -22,9 +22,12 @@ class TokenAuth(HttpBearer):
         return user
 
 
-def public(request):
-    """Last in an auth list: lets anonymous callers through (a valid token still identifies them)."""
+def _anonymous(request):
     return True
+
+
+# For endpoints anyone may call: a token or session still identifies the caller when present.
+public = [TokenAuth(), django_auth, _anonymous]
 
 
 def _error(api: NinjaAPI, request, status: int, error: str, detail: str, **extra):
