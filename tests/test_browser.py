@@ -45,3 +45,37 @@ def test_a_person_signs_up_confirms_the_code_and_saves_a_phone(page, live_server
     page.get_by_text("Profile saved.").wait_for()
     assert page.get_by_label("Phone").input_value() == "+14155550123"
     assert page.get_by_label("Text me updates").is_checked()
+
+
+def test_a_person_rsvps_sees_the_ticket_and_the_organiser_checks_it_in(page, live_server, organiser, attendee):
+    from tests.factories import PASSWORD, EventFactory
+
+    event = EventFactory(title="Open Models Night", code_of_conduct_url="https://example.org/coc")
+    event.organisers.add(organiser)
+
+    def sign_in(user):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url(re.compile(r"/$"))
+
+    sign_in(attendee)
+    page.goto(f"{live_server.url}/events/{event.slug}/")
+    page.get_by_label("I have read and accept").check()
+    page.get_by_role("button", name="RSVP").click()
+    page.get_by_text("Your ticket is below").wait_for()
+    page.get_by_role("link", name="Show my ticket").click()
+    assert page.locator(".qr svg").count() == 1
+    code = page.get_by_test_id("ticket-code").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(organiser)
+    page.goto(f"{live_server.url}/events/{event.slug}/door/")
+    page.get_by_label("Or type the ticket code").fill(code)
+    page.get_by_role("button", name="Check in").click()
+    page.get_by_text("Welcome, Alice!").wait_for()
+    page.get_by_label("Or type the ticket code").fill(code)
+    page.get_by_role("button", name="Check in").click()
+    page.get_by_text("Already checked in").wait_for()
+    page.locator("#door-counts").get_by_text("1").wait_for()

@@ -128,15 +128,15 @@ class CheckinOut(Schema):
     user: UserRef
 
 
-def _event(request, slug: str) -> Event:
-    event = selectors.event_visible_to(request.user, slug)
+def _event(request, slug: str, *, counts: bool = True) -> Event:
+    event = selectors.event_visible_to(request.user, slug, counts=counts)
     if event is None:
         raise Http404("No such event.")
     return event
 
 
-def _managed_event(request, slug: str) -> Event:
-    event = _event(request, slug)
+def _managed_event(request, slug: str, *, counts: bool = False) -> Event:
+    event = _event(request, slug, counts=counts)
     if not can_manage_event(request.user, event):
         raise PermissionDenied("Only this event's organisers may do this.")
     return event
@@ -151,10 +151,10 @@ def _venue(slug: str | None) -> Venue | None:
     return venue
 
 
-def _rsvp_out(rsvp: RSVP) -> RsvpOut:
+def _rsvp_out(rsvp: RSVP, event: Event) -> RsvpOut:
     going = rsvp.status == RSVP.Status.GOING
     return RsvpOut(
-        event=rsvp.event.slug, status=rsvp.status, waitlist_position=selectors.waitlist_position(rsvp),
+        event=event.slug, status=rsvp.status, waitlist_position=selectors.waitlist_position(rsvp),
         ticket_code=rsvp.ticket_code if going else None, created_at=rsvp.created_at,
         checked_in_at=rsvp.checked_in_at,
     )
@@ -195,23 +195,25 @@ def event_patch(request, slug: str, payload: EventPatch):
 
 @router.post("/events/{slug}/rsvp", response={200: RsvpOut, 201: RsvpOut}, summary="RSVP as yourself")
 def rsvp_create(request, slug: str, payload: RsvpIn | None = None):
-    event = _event(request, slug)
+    event = _event(request, slug, counts=False)
     accepted = payload.accept_code_of_conduct if payload else False
     rsvp, created = services.rsvp_create(event=event, user=request.user, accept_code_of_conduct=accepted)
-    return (201 if created else 200), _rsvp_out(rsvp)
+    return (201 if created else 200), _rsvp_out(rsvp, event)
 
 
 @router.get("/events/{slug}/rsvp", response=RsvpOut, summary="Your RSVP")
 def rsvp_get(request, slug: str):
-    rsvp = selectors.rsvp_for(request.user, _event(request, slug))
+    event = _event(request, slug, counts=False)
+    rsvp = selectors.rsvp_for(request.user, event)
     if rsvp is None:
         raise Http404("You have no RSVP for this event.")
-    return _rsvp_out(rsvp)
+    return _rsvp_out(rsvp, event)
 
 
 @router.delete("/events/{slug}/rsvp", response=RsvpOut, summary="Cancel your RSVP")
 def rsvp_delete(request, slug: str):
-    return _rsvp_out(services.rsvp_cancel(event=_event(request, slug), user=request.user))
+    event = _event(request, slug, counts=False)
+    return _rsvp_out(services.rsvp_cancel(event=event, user=request.user), event)
 
 
 @router.get("/events/{slug}/rsvps", response=RsvpPage, summary="RSVPs (organisers)")

@@ -18,7 +18,6 @@ without the locks.
 """
 
 import secrets
-from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
@@ -60,12 +59,6 @@ def _advisory_lock(event_id: int, *, shared: bool) -> None:
             cursor.execute(f"SELECT {fn}(%s)", [_LOCK_NAMESPACE + event_id])
 
 
-@dataclass
-class Placed:
-    rsvp_id: int | None  # None: this user already had an RSVP (a unique violation rolled it back)
-    status: str
-
-
 _FAST_INSERT = """
 WITH seat AS (
     UPDATE events_capacityshard SET taken = taken + 1
@@ -79,35 +72,34 @@ WITH seat AS (
 )
 INSERT INTO events_rsvp (event_id, user_id, status, created_at, ticket_code)
 SELECT %(event)s, %(user)s, 'going', clock_timestamp(), %(code)s FROM seat
-RETURNING id
+RETURNING id, created_at
 """
 
 
-def place_new(*, event_id: int, user_id: int) -> Placed:
-    """Insert a user's first RSVP, going if a seat is free, else waitlisted.
+def place_new(*, event: Event, user) -> RSVP | None:
+    """Insert a user's first RSVP, going if a seat is free, else waitlisted; None if they already
+    have an RSVP for this event (the unique constraint rolled this one back, seat included).
 
     Arrival time (`created_at`) is taken when the seat is decided, so everyone going arrived
     before everyone waitlisted. The fast path needs autocommit; inside a transaction (tests, or a
     caller's larger change) the locked path runs instead.
     """
-    code = new_ticket_code()
-    if _postgres() and connection.get_autocommit():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(_FAST_INSERT, {"event": event_id, "user": user_id, "code": code})
-                row = cursor.fetchone()
-        except IntegrityError:
-            return Placed(None, "")
-        if row:
-            return Placed(row[0], RSVP.Status.GOING)
+    rsvp = RSVP(event=event, user=user, ticket_code=new_ticket_code())
     try:
+        if _postgres() and connection.get_autocommit():
+            with connection.cursor() as cursor:
+                cursor.execute(_FAST_INSERT, {"event": event.pk, "user": user.pk, "code": rsvp.ticket_code})
+                row = cursor.fetchone()
+            if row:
+                rsvp.pk, rsvp.created_at, rsvp.status = row[0], row[1], RSVP.Status.GOING
+                return rsvp
         with transaction.atomic():
-            status = _take_seat_or_waitlist(event_id)
-            rsvp = RSVP.objects.create(event_id=event_id, user_id=user_id, status=status,
-                                       created_at=timezone.now(), ticket_code=code)
+            rsvp.status = _take_seat_or_waitlist(event.pk)
+            rsvp.created_at = timezone.now()
+            rsvp.save(force_insert=True)
     except IntegrityError:
-        return Placed(None, "")
-    return Placed(rsvp.pk, status)
+        return None
+    return rsvp
 
 
 def place_again(*, rsvp: RSVP) -> str | None:

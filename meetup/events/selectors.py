@@ -1,4 +1,4 @@
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -39,13 +39,21 @@ def event_list_for(user) -> QuerySet[Event]:
     return _with_counts(events)
 
 
-def event_visible_to(user, slug: str) -> Event | None:
-    """The event with `slug` if `user` may see it: drafts only for their organisers and staff."""
-    event = _with_counts(Event.objects.select_related("venue").filter(slug=slug)).first()
+def event_visible_to(user, slug: str, *, counts: bool = True) -> Event | None:
+    """The event with `slug` if `user` may see it: drafts only for their organisers and staff.
+
+    In the same query: whether the caller organises it (`caller_organises`) and, unless
+    `counts=False` (the RSVP and check-in hot paths), the going and waitlist counts.
+    """
+    events = Event.objects.select_related("venue").filter(slug=slug)
+    if user.is_authenticated:
+        events = events.annotate(caller_organises=Exists(
+            Event.organisers.through.objects.filter(event=OuterRef("pk"), user=user.pk)))
+    event = (_with_counts(events) if counts else events).first()
     if event is None:
         return None
     if event.status == Event.Status.DRAFT and not (
-        user.is_authenticated and (user.is_staff or event.organisers.filter(pk=user.pk).exists())
+        user.is_authenticated and (user.is_staff or event.caller_organises)
     ):
         return None
     return event

@@ -133,22 +133,25 @@ def rsvp_create(*, event: Event, user, accept_code_of_conduct: bool) -> tuple[RS
     back as a new arrival. Raises Refused when the event is not open or the code of conduct was
     not accepted. Never exceeds capacity, however many requests race (see capacity.py).
     """
-    existing = RSVP.objects.filter(event=event, user=user).first()
-    if existing and existing.status != RSVP.Status.CANCELLED:
-        return existing, False
-    _check_open(event, timezone.now())
-    if not accept_code_of_conduct:
-        raise Refused("code_of_conduct_required", "Please accept the code of conduct to RSVP.", status=400)
+    try:
+        _check_open(event, timezone.now())
+        if not accept_code_of_conduct:
+            raise Refused("code_of_conduct_required", "Please accept the code of conduct to RSVP.", status=400)
+    except Refused:
+        existing = RSVP.objects.filter(event=event, user=user).exclude(status=RSVP.Status.CANCELLED).first()
+        if existing:
+            return existing, False
+        raise
 
-    if existing:
-        status = seats.place_again(rsvp=existing)
-        rsvp = RSVP.objects.get(pk=existing.pk)
-        if status is None:  # another request brought it back first
-            return rsvp, False
-    else:
-        placed = seats.place_new(event_id=event.pk, user_id=user.pk)
+    # The surge is first RSVPs: try the insert straight away, look for an earlier RSVP only if it clashes.
+    rsvp = seats.place_new(event=event, user=user)
+    if rsvp is None:
         rsvp = RSVP.objects.get(event=event, user=user)
-        if placed.rsvp_id is None:  # a concurrent request by the same user won
+        if rsvp.status != RSVP.Status.CANCELLED:
+            return rsvp, False
+        came_back = seats.place_again(rsvp=rsvp) is not None
+        rsvp.refresh_from_db()
+        if not came_back:  # a concurrent request brought it back first
             return rsvp, False
     send_rsvp_email.delay_on_commit(rsvp.pk, "going" if rsvp.status == RSVP.Status.GOING else "waitlisted")
     return rsvp, True

@@ -15,15 +15,15 @@ from meetup.events.models import RSVP, Event
 from meetup.lib.errors import Refused
 
 
-def _visible(request, slug: str) -> Event:
-    event = selectors.event_visible_to(request.user, slug)
+def _visible(request, slug: str, *, counts: bool = True) -> Event:
+    event = selectors.event_visible_to(request.user, slug, counts=counts)
     if event is None:
         raise Http404("No such event.")
     return event
 
 
-def _managed(request, slug: str) -> Event:
-    event = _visible(request, slug)
+def _managed(request, slug: str, *, counts: bool = True) -> Event:
+    event = _visible(request, slug, counts=counts)
     if not can_manage_event(request.user, event):
         raise PermissionDenied
     return event
@@ -56,7 +56,7 @@ def event_counts(request, slug: str):
 @login_required
 @require_POST
 def rsvp_create(request, slug: str):
-    event = _visible(request, slug)
+    event = _visible(request, slug, counts=False)
     form = RsvpForm(request.POST)
     form.is_valid()
     try:
@@ -76,7 +76,7 @@ def rsvp_create(request, slug: str):
 @require_POST
 def rsvp_cancel(request, slug: str):
     try:
-        services.rsvp_cancel(event=_visible(request, slug), user=request.user)
+        services.rsvp_cancel(event=_visible(request, slug, counts=False), user=request.user)
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
@@ -225,7 +225,7 @@ def door_search(request, slug: str):
 @require_POST
 def door_checkin(request, slug: str):
     """Check in from the door page: a typed or scanned code, or a person found by name."""
-    event = _managed(request, slug)
+    event = _managed(request, slug, counts=False)
     code = request.POST.get("code", "")
     if request.POST.get("rsvp"):
         code = RSVP.objects.filter(event=event, pk=request.POST["rsvp"]).values_list("ticket_code", flat=True).first()

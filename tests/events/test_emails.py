@@ -1,0 +1,98 @@
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from meetup.events import services
+from meetup.events.notifications import rsvp_email_send
+from tests.factories import EventFactory, UserFactory, VenueFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def event(db):
+    return EventFactory(title="Open Models Night", capacity=1, venue=VenueFactory(name="Big Hall"),
+                        timezone="Europe/Paris")
+
+
+def test_the_ticket_email_carries_the_qr_code_and_a_calendar_file(event, attendee, smtp_inbox):
+    rsvp, _ = services.rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
+
+    assert rsvp_email_send(rsvp_id=rsvp.pk, kind="going")
+
+    message = smtp_inbox.to("alice@example.org")[-1]
+    assert message["Subject"] == "Your ticket: Open Models Night"
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert rsvp.ticket_code in parts["text/plain"].get_content()
+    assert 'src="cid:ticket-qr"' in parts["text/html"].get_content()
+    assert parts["image/png"]["Content-ID"] == "<ticket-qr>"
+    ics = parts["text/calendar"].get_content()
+    assert "SUMMARY:Open Models Night" in ics and "Big Hall" in ics
+
+
+def test_the_waitlist_email_says_the_position(event, attendee, smtp_inbox):
+    services.rsvp_create(event=event, user=UserFactory(), accept_code_of_conduct=True)
+    rsvp, _ = services.rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
+
+    rsvp_email_send(rsvp_id=rsvp.pk, kind="waitlisted")
+
+    message = smtp_inbox.to("alice@example.org")[-1]
+    assert message["Subject"] == "You're on the waitlist for Open Models Night (#1)"
+    assert not [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+
+
+def test_a_stale_email_is_not_sent(event, attendee, smtp_inbox):
+    rsvp, _ = services.rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
+    services.rsvp_cancel(event=event, user=attendee)
+
+    assert rsvp_email_send(rsvp_id=rsvp.pk, kind="going") is False
+    assert smtp_inbox.messages == []
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_process_sends_the_promotion_email(smtp_inbox, sent_tasks, tmp_path):
+    """The whole way: a cancellation promotes someone, the task goes through Redis to a worker
+    process consuming the email queue, and the email reaches the SMTP server."""
+    from meetup.celery import app
+
+    event = EventFactory(title="Open Models Night", capacity=1)
+    first, second = UserFactory(), UserFactory(email="next@example.org")
+    services.rsvp_create(event=event, user=first, accept_code_of_conduct=True)
+    services.rsvp_create(event=event, user=second, accept_code_of_conduct=True)
+    sent_tasks.clear()
+    services.rsvp_cancel(event=event, user=first)
+    assert [name for name, _ in sent_tasks] == ["events.send_rsvp_email"]
+
+    db = connection.settings_dict
+    broker = settings.REDIS_URL.rsplit("/", 1)[0] + "/14"
+    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+           "REDIS_URL": broker, "EMAIL_URL": f"smtp://127.0.0.1:{settings.EMAIL_PORT}", "DATA_DIR": str(tmp_path)}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "meetup", "worker", "-Q", "email", "-c", "1", "--pool", "solo",
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        # Publish what the service queued, as it would have gone out in production, to the worker's broker.
+        with app.connection_for_write(broker) as conn:
+            conn.default_channel.queue_purge("email")  # nothing left over from an earlier run
+            for name, args in list(sent_tasks):
+                app.send_task(name, args=json.loads(json.dumps(args)), queue="email", connection=conn)
+        deadline = time.monotonic() + 60
+        while not smtp_inbox.to("next@example.org") and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        _, stderr = worker.communicate(timeout=30)
+
+    messages = smtp_inbox.to("next@example.org")
+    assert messages, stderr[-2000:]
+    assert messages[0]["Subject"] == "A seat opened up: you're going to Open Models Night"
