@@ -37,7 +37,7 @@ run: $(VENV)/.installed assets
 	@echo "  Open http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/docs)"
 	@echo ""
 	@DEBUG=$${DEBUG:-true} bash -c 'trap "kill 0" EXIT; \
-		$(VENV)/bin/celery -A meetup worker -Q default,sms,email,gpu --concurrency 2 --loglevel INFO & \
+		$(VENV)/bin/celery -A meetup worker --beat --schedule var/celerybeat-schedule -Q default,sms,email,gpu --concurrency 2 --loglevel INFO & \
 		$(PY) manage.py runserver $(HOST):$(PORT)'
 
 test: $(VENV)/.installed-dev assets

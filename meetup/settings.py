@@ -145,7 +145,11 @@ else:
     CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"events.send_rsvp_email": {"queue": "email"}}
+CELERY_TASK_ROUTES = {"events.send_owed_rsvp_emails": {"queue": "email"}}
+CELERY_BEAT_SCHEDULE = {
+    # RSVP emails are owed by the RSVP rows themselves; a short sweep keeps them within seconds.
+    "rsvp-emails": {"task": "events.send_owed_rsvp_emails", "schedule": 3.0, "options": {"expires": 3.0}},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

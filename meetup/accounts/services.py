@@ -96,11 +96,16 @@ def profile_update(
     return user
 
 
+def api_token_build(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
+    """An unsaved token and its plain key (for bulk creation); api_token_issue saves one."""
+    key = "mtk_" + secrets.token_urlsafe(32)
+    return ApiToken(user=user, name=name[:60] or "API token", key_hash=ApiToken.hash(key), prefix=key[:10]), key
+
+
 def api_token_issue(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
     """A new bearer token. The plain key is returned once and never stored."""
-    key = "mtk_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:60] or "API token", key_hash=ApiToken.hash(key),
-                                    prefix=key[:10])
+    token, key = api_token_build(user=user, name=name)
+    token.save()
     return token, key
 
 
@@ -110,12 +115,15 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
 
 
 def api_token_authenticate(key: str) -> User | None:
-    """The active user owning `key`, or None. Records use at most once a minute per token."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(key)).first()
-    if token is None or not token.user.is_active:
+    """The active user owning `key`, or None. Records use at most every five minutes per token."""
+    try:
+        token = ApiToken.objects.select_related("user").get(key_hash=ApiToken.hash(key))
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 

@@ -128,8 +128,8 @@ class CheckinOut(Schema):
     user: UserRef
 
 
-def _event(request, slug: str, *, counts: bool = True) -> Event:
-    event = selectors.event_visible_to(request.user, slug, counts=counts)
+def _event(request, slug: str, *, counts: bool = True, caller: bool = True) -> Event:
+    event = selectors.event_visible_to(request.user, slug, counts=counts, caller=caller)
     if event is None:
         raise Http404("No such event.")
     return event
@@ -195,7 +195,7 @@ def event_patch(request, slug: str, payload: EventPatch):
 
 @router.post("/events/{slug}/rsvp", response={200: RsvpOut, 201: RsvpOut}, summary="RSVP as yourself")
 def rsvp_create(request, slug: str, payload: RsvpIn | None = None):
-    event = _event(request, slug, counts=False)
+    event = _event(request, slug, counts=False, caller=False)
     accepted = payload.accept_code_of_conduct if payload else False
     rsvp, created = services.rsvp_create(event=event, user=request.user, accept_code_of_conduct=accepted)
     return (201 if created else 200), _rsvp_out(rsvp, event)

@@ -70,8 +70,8 @@ WITH seat AS (
     )
     RETURNING id
 )
-INSERT INTO events_rsvp (event_id, user_id, status, created_at, ticket_code)
-SELECT %(event)s, %(user)s, 'going', clock_timestamp(), %(code)s FROM seat
+INSERT INTO events_rsvp (event_id, user_id, status, created_at, ticket_code, notified_status)
+SELECT %(event)s, %(user)s, 'going', clock_timestamp(), %(code)s, '' FROM seat
 RETURNING id, created_at
 """
 
@@ -97,9 +97,18 @@ def place_new(*, event: Event, user) -> RSVP | None:
             rsvp.status = _take_seat_or_waitlist(event.pk)
             rsvp.created_at = timezone.now()
             rsvp.save(force_insert=True)
-    except IntegrityError:
-        return None
+    except IntegrityError as exc:
+        if _is_duplicate_rsvp(exc):
+            return None
+        raise
     return rsvp
+
+
+def _is_duplicate_rsvp(exc: IntegrityError) -> bool:
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None:  # PostgreSQL names the constraint
+        return diag.constraint_name == "one_rsvp_per_user_and_event"
+    return "events_rsvp.event_id, events_rsvp.user_id" in str(exc)
 
 
 def place_again(*, rsvp: RSVP) -> str | None:

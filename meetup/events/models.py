@@ -118,11 +118,18 @@ class RSVP(models.Model):
     promoted_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The status this person was last emailed about. A difference from `status` is an email owed:
+    # the row is its own outbox, written in the same transaction as the change it reports.
+    notified_status = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         verbose_name = "RSVP"
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_rsvp_per_user_and_event")]
-        indexes = [models.Index(fields=["event", "status", "created_at", "id"], name="rsvp_event_status_order")]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at", "id"], name="rsvp_event_status_order"),
+            models.Index(fields=["id"], name="rsvp_email_owed",
+                         condition=Q(status__in=["going", "waitlisted"]) & ~Q(notified_status=models.F("status"))),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.event} ({self.status})"

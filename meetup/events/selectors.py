@@ -2,6 +2,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from meetup.accounts.roles import can_manage_event
 from meetup.events.models import RSVP, CapacityShard, Event
 
 
@@ -39,22 +40,21 @@ def event_list_for(user) -> QuerySet[Event]:
     return _with_counts(events)
 
 
-def event_visible_to(user, slug: str, *, counts: bool = True) -> Event | None:
+def event_visible_to(user, slug: str, *, counts: bool = True, caller: bool = True) -> Event | None:
     """The event with `slug` if `user` may see it: drafts only for their organisers and staff.
 
-    In the same query: whether the caller organises it (`caller_organises`) and, unless
-    `counts=False` (the RSVP and check-in hot paths), the going and waitlist counts.
+    In the same query, unless turned off for a hot path: the going and waitlist counts, and
+    whether the caller organises the event (`caller_organises`, read by roles.can_manage_event).
     """
     events = Event.objects.select_related("venue").filter(slug=slug)
-    if user.is_authenticated:
+    if caller and user.is_authenticated:
         events = events.annotate(caller_organises=Exists(
             Event.organisers.through.objects.filter(event=OuterRef("pk"), user=user.pk)))
-    event = (_with_counts(events) if counts else events).first()
-    if event is None:
+    try:
+        event = (_with_counts(events) if counts else events).get()
+    except Event.DoesNotExist:
         return None
-    if event.status == Event.Status.DRAFT and not (
-        user.is_authenticated and (user.is_staff or event.caller_organises)
-    ):
+    if event.status == Event.Status.DRAFT and not can_manage_event(user, event):
         return None
     return event
 

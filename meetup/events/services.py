@@ -8,7 +8,6 @@ from django.utils.text import slugify
 
 from meetup.events import capacity as seats
 from meetup.events.models import RSVP, Event, Venue
-from meetup.events.tasks import send_rsvp_email
 from meetup.lib.errors import Refused
 
 EDITABLE_FIELDS = {
@@ -105,13 +104,12 @@ def capacity_change(*, event: Event, capacity: int) -> list[int]:
     """Set the capacity. Raising it promotes the waitlist in arrival order, in this transaction;
     lowering it never removes anyone who is going, it only stops new RSVPs from getting a seat.
 
-    Returns the ids of promoted RSVPs; each of them is emailed their ticket after commit.
+    Returns the ids of promoted RSVPs; each is owed a ticket email from then on (notifications.py).
     """
     if capacity < 0:
         raise ValidationError({"capacity": ["Capacity cannot be negative."]})
     with seats.Settlement(event) as settlement:
         settlement.set_capacity(capacity)
-    _notify_promoted(settlement.promoted)
     return settlement.promoted
 
 
@@ -153,7 +151,6 @@ def rsvp_create(*, event: Event, user, accept_code_of_conduct: bool) -> tuple[RS
         rsvp.refresh_from_db()
         if not came_back:  # a concurrent request brought it back first
             return rsvp, False
-    send_rsvp_email.delay_on_commit(rsvp.pk, "going" if rsvp.status == RSVP.Status.GOING else "waitlisted")
     return rsvp, True
 
 
@@ -170,7 +167,6 @@ def rsvp_cancel(*, event: Event, user) -> RSVP:
             RSVP.objects.filter(pk=rsvp.pk).update(status=RSVP.Status.CANCELLED, cancelled_at=timezone.now())
             if was == RSVP.Status.GOING:
                 settlement.release_seat()
-    _notify_promoted(settlement.promoted)
     rsvp.refresh_from_db()
     return rsvp
 
@@ -186,13 +182,7 @@ def rsvp_promote(*, rsvp: RSVP) -> list[int]:
         if not settlement.free:
             settlement.set_capacity(settlement.event.capacity + 1)
         settlement.add_going()
-    _notify_promoted([rsvp.pk, *settlement.promoted])
     return [rsvp.pk, *settlement.promoted]
-
-
-def _notify_promoted(ids: list[int]) -> None:
-    for rsvp_id in ids:
-        send_rsvp_email.delay_on_commit(rsvp_id, "promoted")
 
 
 @dataclass

@@ -122,6 +122,7 @@ class Command(BaseCommand):
             going = i < main.capacity
             rsvps.append(RSVP(event=main, user=user, created_at=at,
                               status=RSVP.Status.GOING if going else RSVP.Status.WAITLISTED,
+                              notified_status=RSVP.Status.GOING if going else RSVP.Status.WAITLISTED,
                               ticket_code=capacity.new_ticket_code()))
         RSVP.objects.bulk_create(rsvps, batch_size=1000)
         capacity.recount(main)

@@ -1,0 +1,133 @@
+"""rsvp_surge: N distinct users RSVP to one event over HTTP with 32 concurrent clients, capacity below N.
+
+Reports RSVPs/s over the hot-row ceiling (pgbench doing the same capacity-checked insert on one counter
+row of the same PostgreSQL with the same concurrency), and RSVP throughput over the read endpoint's.
+Checks zero overbooking and that everyone going arrived before everyone waitlisted.
+
+    python bench/rsvp_surge.py [--users 6000] [--capacity 1500] [--workers 4]
+"""
+
+import argparse
+import os
+import tempfile
+import time
+from datetime import timedelta
+
+import stack
+
+CLIENTS = 32
+
+RSVP_SCRIPT = """
+local tokens, mine, i = {}, {}, 0
+local counter = 0
+function setup(thread) thread:set("tid", counter); counter = counter + 1 end
+function init(args)
+  local nthreads, path = tonumber(args[1]), args[2]
+  for line in io.lines(path) do tokens[#tokens + 1] = line end
+  for k = tid + 1, #tokens, nthreads do mine[#mine + 1] = tokens[k] end
+  body = '{"accept_code_of_conduct": true}'
+end
+function request()
+  i = i + 1
+  local token = mine[math.min(i, #mine)]
+  return wrk.format("POST", wrk.path, {["Authorization"] = "Bearer " .. token,
+                                       ["Content-Type"] = "application/json"}, body)
+end
+"""
+
+READ_SCRIPT = """
+function init(args) token = args[1] end
+function request()
+  return wrk.format("GET", wrk.path, {["Authorization"] = "Bearer " .. token})
+end
+"""
+
+HOT_ROW_SETUP = """
+DROP TABLE IF EXISTS bench_rsvp, bench_event;
+CREATE TABLE bench_event (id int PRIMARY KEY, capacity int NOT NULL, going int NOT NULL);
+CREATE TABLE bench_rsvp (id bigserial PRIMARY KEY, event_id int NOT NULL, user_id bigint NOT NULL,
+                         created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (event_id, user_id));
+INSERT INTO bench_event VALUES (1, 1000000000, 0);
+"""
+HOT_ROW_SCRIPT = """
+\\set uid random(1, 9000000000)
+BEGIN;
+INSERT INTO bench_rsvp (event_id, user_id) VALUES (1, :uid) ON CONFLICT DO NOTHING;
+UPDATE bench_event SET going = going + 1 WHERE id = 1 AND going < capacity;
+COMMIT;
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=6000)
+    parser.add_argument("--capacity", type=int, default=1500)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
+    parser.add_argument("--seconds", type=int, default=10, help="for the pgbench and read runs")
+    args = parser.parse_args()
+    stack.require("wrk", "pgbench", "psql", "redis-cli")
+    stack.fresh_database()
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from meetup.accounts.models import User
+    from meetup.events import services
+    from meetup.events.models import RSVP, Event
+
+    organiser = User.objects.create(username="organiser", email="organiser@example.org")
+    now = timezone.now()
+    event = services.event_create(organiser=organiser, title="Surge", starts_at=now + timedelta(days=7),
+                                  ends_at=now + timedelta(days=7, hours=3), timezone="UTC",
+                                  capacity=args.capacity, status=Event.Status.PUBLISHED)
+    _, tokens = stack.users_with_tokens(args.users, "surge")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(tokens) + "\n")
+    with connection.cursor() as cursor:
+        cursor.execute(HOT_ROW_SETUP)
+    connection.close()
+
+    def created() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM events_rsvp WHERE event_id = %s", [event.pk])
+            return cursor.fetchone()[0]
+
+    progress = {"count": -1, "since": 0.0}
+
+    def finished() -> bool:
+        # wrk builds (and drops) one request per thread before sending, so a token or two may never be
+        # sent: stop when all are in, or when nearly all are and nothing has arrived for half a second.
+        count, now_ = created(), time.monotonic()
+        if count != progress["count"]:
+            progress.update(count=count, since=now_)
+        return count >= args.users or (count >= args.users * 0.99 and now_ - progress["since"] > 0.5)
+
+    with stack.gunicorn(workers=args.workers) as base:
+        surge = stack.wrk(f"{base}/api/events/{event.slug}/rsvp", RSVP_SCRIPT, connections=CLIENTS, duration=300,
+                          args=(2, handle.name), until=finished)
+        read = stack.wrk(f"{base}/api/events/{event.slug}", READ_SCRIPT, connections=CLIENTS,
+                         duration=args.seconds, args=(tokens[0],))
+    os.unlink(handle.name)
+    hot_row_tps = stack.pgbench(HOT_ROW_SCRIPT, clients=CLIENTS, seconds=args.seconds)
+
+    going = RSVP.objects.filter(event=event, status="going")
+    waiting = RSVP.objects.filter(event=event, status="waitlisted")
+    shards = sum(event.shards.values_list("taken", flat=True))
+    last_going = going.order_by("-created_at").values_list("created_at", flat=True).first()
+    first_waiting = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    rsvps = created()
+    rsvps_per_s = rsvps / surge["duration_s"]
+    stack.report("rsvp_surge", {
+        "users": args.users, "capacity": args.capacity, "clients": CLIENTS, "gunicorn_workers": args.workers,
+        "rsvps": rsvps, "rsvps_per_s": round(rsvps_per_s, 1), "rsvp_p50_ms": surge["p50_ms"],
+        "rsvp_p99_ms": surge["p99_ms"], "http_errors": surge["errors"],
+        "hot_row_pgbench_tps": round(hot_row_tps, 1), "ratio_vs_hot_row": round(rsvps_per_s / hot_row_tps, 3),
+        "read_per_s": round(read["per_s"], 1), "ratio_vs_read": round(rsvps_per_s / read["per_s"], 3),
+        "going": going.count(), "waitlisted": waiting.count(), "shard_sum": shards,
+        "overbooked": max(0, going.count() - args.capacity),
+        "waitlist_after_going": bool(last_going and first_waiting and last_going <= first_waiting),
+    })
+
+
+if __name__ == "__main__":
+    main()
