@@ -119,6 +119,20 @@ def wrk(url: str, script: str, *, connections: int, duration: int, args=(), unti
     return report
 
 
+def reached(count, target: int):
+    """A stop condition for wrk: `count()` reached `target`, or nearly did and stalled for 0.5 s
+    (so one lost request cannot hang a run)."""
+    state = {"count": -1, "since": 0.0}
+
+    def check() -> bool:
+        value, now = count(), time.monotonic()
+        if value != state["count"]:
+            state.update(count=value, since=now)
+        return value >= target or (value >= target * 0.99 and now - state["since"] > 0.5)
+
+    return check
+
+
 def pgbench(script: str, *, clients: int, seconds: int) -> float:
     """Transactions per second of a pgbench script against the benchmark database."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
