@@ -46,8 +46,10 @@ test: $(VENV)/.installed-dev assets
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
+# Benchmarks need PostgreSQL, Redis, wrk and pgbench (see README, Performance).
+BENCHMARKS := rsvp_surge checkin_burst
 bench: $(VENV)/.installed-dev
-	@if [ -n "$(NAME)" ]; then $(PY) bench/$(NAME).py; else for b in bench/*.py; do $(PY) $$b; done; fi
+	@for name in $(or $(NAME),$(BENCHMARKS)); do $(PY) bench/$$name.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache
