@@ -189,7 +189,7 @@ def event_patch(request, slug: str, payload: EventPatch):
     for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
-    services.event_update(event=Event.objects.get(pk=event.pk), **changes)
+    services.event_update(event=event, **changes)
     return _event(request, slug)
 
 

@@ -134,12 +134,11 @@ def event_create(request):
 @login_required
 def event_edit(request, slug: str):
     event = _managed(request, slug)
-    instance = Event.objects.get(pk=event.pk)
-    form, valid, tzname = _event_form(request, instance)
+    form, valid, tzname = _event_form(request, event)
     if valid:
         changes = {k: v for k, v in form.cleaned_data.items() if k not in {"slug", "capacity"}}
         try:
-            promoted = services.event_update(event=instance, capacity=form.cleaned_data["capacity"], **changes)
+            promoted = services.event_update(event=event, capacity=form.cleaned_data["capacity"], **changes)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -194,7 +193,7 @@ def capacity_change(request, slug: str):
     if form.is_bound and form.is_valid():
         new = form.cleaned_data["capacity"]
         if request.method == "POST":
-            promoted = services.capacity_change(event=Event.objects.get(pk=event.pk), capacity=new)
+            promoted = services.capacity_change(event=event, capacity=new)
             messages.success(request, f"Capacity is now {new:,}; {len(promoted):,} promoted from the waitlist.")
             return redirect("event_detail", slug=slug)
         preview = list(selectors.waitlist_head(event, new - event.going_count))
