@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meetup.events.models import RSVP, Event, Venue
+from meetup.events.models import RSVP, Booking, Event, Venue
 
 
 @admin.register(Venue)
@@ -29,3 +29,16 @@ class RSVPAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "event"]
     list_select_related = ["user", "event"]
     readonly_fields = ["ticket_code"]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["venue", "starts_at", "ends_at", "status", "event", "hold_expires_at"]
+    list_filter = ["status", "venue"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["event", "created_by"]
+    list_select_related = ["venue", "event"]
+    readonly_fields = ["status"]  # changed through the booking services, which keep venues unclashed
+
+    def has_add_permission(self, request):
+        return False

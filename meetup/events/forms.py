@@ -2,7 +2,7 @@ import zoneinfo
 
 from django import forms
 
-from meetup.events.models import Event
+from meetup.events.models import Event, Venue
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
 
@@ -48,3 +48,30 @@ class CapacityForm(forms.Form):
 class RsvpForm(forms.Form):
     accept_code_of_conduct = forms.BooleanField(
         required=False, label="I have read and accept the code of conduct")
+
+
+class VenueForm(forms.ModelForm):
+    timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="UTC")
+
+    class Meta:
+        model = Venue
+        fields = ["name", "slug", "address", "timezone", "capacity_standing", "capacity_seated", "accessibility",
+                  "facilities", "contact", "cost_note"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "accessibility": forms.Textarea(attrs={"rows": 3}),
+                   "facilities": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+
+class AvailabilityForm(forms.Form):
+    starts_at = forms.DateTimeField(widget=LocalDateTimeInput(), label="From (UTC)")
+    ends_at = forms.DateTimeField(widget=LocalDateTimeInput(), label="Until (UTC)")
+    min_capacity = forms.IntegerField(min_value=0, required=False, label="At least (standing)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "The range must end after it starts.")
+        return data

@@ -30,6 +30,44 @@ class Venue(models.Model):
         return f"{self.name} ({self.capacity_standing:,})"
 
 
+class Booking(models.Model):
+    """A venue held (tentatively, until `hold_expires_at`) or confirmed for a time range.
+
+    Two active bookings of one venue never overlap: on PostgreSQL an exclusion constraint over
+    the time range enforces it (migration 0002); on SQLite `services.booking_create` checks inside
+    its IMMEDIATE transaction.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        CONFIRMED = "confirmed", "Confirmed"
+        RELEASED = "released", "Released"
+        EXPIRED = "expired", "Expired"
+
+    ACTIVE = (Status.HELD, Status.CONFIRMED)
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="bookings")
+    event = models.ForeignKey("Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["venue", "status", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start",
+                                   violation_error_message="A booking must end after it starts."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue.name} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} ({self.status})"
+
+
 class Event(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

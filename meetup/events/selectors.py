@@ -3,7 +3,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetup.accounts.roles import can_manage_event
-from meetup.events.models import RSVP, CapacityShard, Event
+from meetup.events.models import RSVP, Booking, CapacityShard, Event, Venue
 
 
 def _with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
@@ -113,4 +113,17 @@ def tickets_for(user) -> QuerySet[RSVP]:
         RSVP.objects.filter(user=user, event__ends_at__gte=timezone.now())
         .exclude(status=RSVP.Status.CANCELLED)
         .select_related("event", "event__venue").order_by("event__starts_at")
+    )
+
+
+def venues_available(*, starts_at, ends_at, min_capacity: int = 0) -> QuerySet[Venue]:
+    """Venues with no active booking overlapping the range and room for `min_capacity` standing,
+    smallest fitting first (best fit). Holds past their expiry do not count."""
+    now = timezone.now()
+    clashing = Booking.objects.filter(
+        venue=OuterRef("pk"), starts_at__lt=ends_at, ends_at__gt=starts_at,
+    ).filter(Q(status=Booking.Status.CONFIRMED) | Q(status=Booking.Status.HELD, hold_expires_at__gt=now))
+    return (
+        Venue.objects.filter(capacity_standing__gte=min_capacity).exclude(Exists(clashing))
+        .order_by("capacity_standing", "name")
     )

@@ -1,14 +1,15 @@
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from meetup.accounts.models import User
 from meetup.events import capacity as seats
-from meetup.events.models import RSVP, Event, Venue
+from meetup.events.models import RSVP, Booking, Event, Venue
 from meetup.lib.errors import Refused
 
 EDITABLE_FIELDS = {
@@ -240,3 +241,80 @@ def checkin(*, event: Event, code: str) -> CheckinResult:
 
 def _ticket(event: Event, code: str) -> RSVP | None:
     return RSVP.objects.select_related("user").filter(event=event, ticket_code=code).first()
+
+
+# --- Venues and bookings --------------------------------------------------------------------------
+HOLD_MINUTES = 48 * 60
+_ACTIVE = list(Booking.ACTIVE)
+
+
+def venue_create(**fields) -> Venue:
+    """Add a venue to the catalogue. Raises ValidationError keyed by field."""
+    venue = Venue(**fields)
+    if not venue.slug:
+        venue.slug = slugify(venue.name)[:120] or "venue"
+    venue.full_clean()
+    venue.save()
+    return venue
+
+
+def holds_expire(*, venue: Venue | None = None) -> int:
+    """Turn holds whose time ran out into `expired`, freeing their venues; returns how many."""
+    stale = Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lte=timezone.now())
+    if venue is not None:
+        stale = stale.filter(venue=venue)
+    return stale.update(status=Booking.Status.EXPIRED)
+
+
+def booking_create(
+    *, venue: Venue, starts_at: datetime, ends_at: datetime, confirmed: bool = False, event: Event | None = None,
+    hold_minutes: int = HOLD_MINUTES, note: str = "", created_by=None,
+) -> Booking:
+    """Hold (until `hold_minutes` from now) or confirm a venue for a time range.
+
+    Raises Refused("venue_taken") when an active booking of the venue overlaps; back-to-back
+    bookings (one ends when the next starts) are fine. PostgreSQL's exclusion constraint decides
+    races; on SQLite the IMMEDIATE transaction makes the check and the insert one step.
+    """
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": ["A booking must end after it starts."]})
+    booking = Booking(
+        venue=venue, event=event, starts_at=starts_at, ends_at=ends_at, note=note, created_by=created_by,
+        status=Booking.Status.CONFIRMED if confirmed else Booking.Status.HELD,
+        hold_expires_at=None if confirmed else timezone.now() + timedelta(minutes=hold_minutes),
+    )
+    try:
+        with transaction.atomic():
+            holds_expire(venue=venue)
+            if connection.vendor != "postgresql" and _overlapping(booking).exists():
+                raise IntegrityError("booking_no_overlap")
+            booking.save()
+    except IntegrityError as exc:
+        if "booking_no_overlap" not in str(exc):
+            raise
+        raise Refused("venue_taken", f"{venue.name} is already booked at that time.") from None
+    return booking
+
+
+def _overlapping(booking: Booking):
+    return Booking.objects.filter(venue=booking.venue, status__in=_ACTIVE, starts_at__lt=booking.ends_at,
+                                  ends_at__gt=booking.starts_at).exclude(pk=booking.pk)
+
+
+def booking_confirm(*, booking: Booking) -> Booking:
+    """Confirm a hold that has not expired."""
+    updated = Booking.objects.filter(
+        Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=timezone.now()),
+        pk=booking.pk, status=Booking.Status.HELD,
+    ).update(status=Booking.Status.CONFIRMED, hold_expires_at=None)
+    booking.refresh_from_db()
+    if not updated and booking.status != Booking.Status.CONFIRMED:
+        raise Refused("hold_expired" if booking.status in (Booking.Status.HELD, Booking.Status.EXPIRED)
+                      else "booking_released", "This hold is no longer active; book the venue again.")
+    return booking
+
+
+def booking_release(*, booking: Booking) -> Booking:
+    Booking.objects.filter(pk=booking.pk, status__in=_ACTIVE).update(status=Booking.Status.RELEASED)
+    booking.refresh_from_db()
+    return booking

@@ -7,3 +7,11 @@ def send_owed_rsvp_emails() -> int:
     from meetup.events.notifications import rsvp_emails_send_owed
 
     return rsvp_emails_send_owed()
+
+
+@shared_task(name="events.expire_holds")
+def expire_holds() -> int:
+    """Run by beat every minute: venues held past their expiry become free again."""
+    from meetup.events.services import holds_expire
+
+    return holds_expire()

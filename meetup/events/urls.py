@@ -19,4 +19,7 @@ urlpatterns = [
     path("events/<slug:slug>/door/search/", views.door_search, name="door_search"),
     path("events/<slug:slug>/door/checkin/", views.door_checkin, name="door_checkin"),
     path("tickets/", views.my_tickets, name="my_tickets"),
+    path("venues/", views.venue_list, name="venue_list"),
+    path("venues/new/", views.venue_create, name="venue_create"),
+    path("venues/<slug:slug>/", views.venue_detail, name="venue_detail"),
 ]

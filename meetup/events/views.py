@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_manage_event, is_organiser
 from meetup.events import exports, selectors, services, tickets
-from meetup.events.forms import TIMEZONES, CapacityForm, EventForm, RsvpForm
-from meetup.events.models import RSVP, Event
+from meetup.events.forms import TIMEZONES, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
+from meetup.events.models import RSVP, Booking, Event, Venue
 from meetup.lib.errors import Refused
 
 
@@ -234,3 +234,46 @@ def door_checkin(request, slug: str):
     # Without JavaScript the whole door page comes back with the result on it.
     return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event),
                                                 "result": result})
+
+
+# --- Venues -------------------------------------------------------------------------------------
+def _organiser_only(request):
+    if not is_organiser(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def venue_list(request):
+    """The catalogue, or with a time range, the venues free then that fit, smallest first."""
+    _organiser_only(request)
+    form = AvailabilityForm(request.GET or None)
+    venues = Venue.objects.order_by("capacity_standing", "name")
+    searching = form.is_bound and form.is_valid()
+    if searching:
+        data = form.cleaned_data
+        venues = selectors.venues_available(starts_at=data["starts_at"], ends_at=data["ends_at"],
+                                            min_capacity=data["min_capacity"] or 0)
+    return render(request, "events/venues.html", {"form": form, "venues": venues, "searching": searching})
+
+
+@login_required
+def venue_create(request):
+    _organiser_only(request)
+    form = VenueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            venue = services.venue_create(**form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{venue.name} added.")
+            return redirect("venue_detail", slug=venue.slug)
+    return render(request, "events/form.html", {"form": form, "title": "New venue"})
+
+
+@login_required
+def venue_detail(request, slug: str):
+    _organiser_only(request)
+    venue = get_object_or_404(Venue, slug=slug)
+    bookings = venue.bookings.filter(ends_at__gte=timezone.now(), status__in=Booking.ACTIVE).select_related("event")
+    return render(request, "events/venue.html", {"venue": venue, "bookings": bookings})

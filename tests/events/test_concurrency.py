@@ -7,41 +7,19 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from meetup.events import capacity, services
 from meetup.events.models import RSVP
+from tests.concurrency import race
 from tests.factories import EventFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def race(n: int, work) -> list:
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # collected and re-raised in the test thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors[:3]
-    return results
 
 
 def naive_rsvp(event, user):

@@ -95,6 +95,12 @@ class Command(BaseCommand):
             timezone="America/Los_Angeles", venue=venues["mission-bay-hall"], capacity=1200,
             status=Event.Status.PUBLISHED, rsvp_opens_at=now - timedelta(days=14), rsvp_closes_at=starts,
             code_of_conduct_url="https://www.contributor-covenant.org/version/2/1/code_of_conduct/")
+        services.booking_create(venue=venues["mission-bay-hall"], starts_at=starts - timedelta(hours=2),
+                                ends_at=starts + timedelta(hours=5), confirmed=True, event=main,
+                                note="Doors 18:00, load-in from 16:00", created_by=organiser)
+        services.booking_create(venue=venues["soma-lab"], starts_at=starts + timedelta(days=1),
+                                ends_at=starts + timedelta(days=1, hours=4), hold_minutes=72 * 60,
+                                note="Workshop day (tentative)", created_by=organiser)
         services.event_create(
             organiser=organiser, title="Open Models Night #11", slug="open-models-night-11",
             description="Small models, big ideas.", starts_at=now - timedelta(days=60),
