@@ -150,6 +150,7 @@ CELERY_BEAT_SCHEDULE = {
     # RSVP emails are owed by the RSVP rows themselves; a short sweep keeps them within seconds.
     "rsvp-emails": {"task": "events.send_owed_rsvp_emails", "schedule": 3.0, "options": {"expires": 3.0}},
     "expire-holds": {"task": "events.expire_holds", "schedule": 60.0, "options": {"expires": 60.0}},
+    "forecasts": {"task": "events.check_forecasts", "schedule": 900.0, "options": {"expires": 900.0}},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

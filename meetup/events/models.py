@@ -171,3 +171,20 @@ class RSVP(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.event} ({self.status})"
+
+
+class ForecastAlert(models.Model):
+    """An organiser was told the forecast turnout passed `threshold` percent of capacity (once each)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="forecast_alerts")
+    threshold = models.PositiveSmallIntegerField()
+    turnout = models.PositiveIntegerField()
+    capacity = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["threshold"]
+        constraints = [models.UniqueConstraint(fields=["event", "threshold"], name="one_alert_per_threshold")]
+
+    def __str__(self) -> str:
+        return f"{self.event}: forecast passed {self.threshold}%"

@@ -127,3 +127,26 @@ def venues_available(*, starts_at, ends_at, min_capacity: int = 0) -> QuerySet[V
         Venue.objects.filter(capacity_standing__gte=min_capacity).exclude(Exists(clashing))
         .order_by("capacity_standing", "name")
     )
+
+
+def event_capacity_target(event: Event) -> int:
+    """The number the forecast is measured against: the venue's standing capacity when there is
+    a venue (the room is the real limit), else the event's capacity."""
+    return event.venue.capacity_standing if event.venue else event.capacity
+
+
+def event_forecast(event: Event, *, now=None):
+    from meetup.events import forecast
+
+    now = now or timezone.now()
+    arrivals = list(RSVP.objects.filter(event=event).exclude(status=RSVP.Status.CANCELLED)
+                    .values_list("created_at", flat=True))
+    past = (
+        Event.objects.filter(organisers__in=event.organisers.all(), ends_at__lt=now).exclude(pk=event.pk).distinct()
+        .annotate(going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
+                  came=Count("rsvps", filter=Q(rsvps__checked_in_at__isnull=False)))
+        .values_list("going", "came")
+    )
+    opens = event.rsvp_opens_at or event.created_at
+    return forecast.forecast(arrivals, now=now, opens_at=opens, closes_at=event.rsvp_deadline,
+                             show_up=forecast.show_up_from_history(list(past)))

@@ -9,7 +9,9 @@ from django.utils.text import slugify
 
 from meetup.accounts.models import User
 from meetup.events import capacity as seats
+from meetup.events import selectors
 from meetup.events.models import RSVP, Booking, Event, Venue
+from meetup.lib import emails
 from meetup.lib.errors import Refused
 
 EDITABLE_FIELDS = {
@@ -318,3 +320,32 @@ def booking_release(*, booking: Booking) -> Booking:
     Booking.objects.filter(pk=booking.pk, status__in=_ACTIVE).update(status=Booking.Status.RELEASED)
     booking.refresh_from_db()
     return booking
+
+
+# --- Forecast alerts ------------------------------------------------------------------------------
+ALERT_THRESHOLDS = (80, 100)
+
+
+def forecast_alerts_check(*, event: Event) -> list[int]:
+    """Alert the organisers once per threshold the forecast turnout has passed; returns the new
+    thresholds. The unique (event, threshold) row is what makes it once."""
+    from meetup.events.models import ForecastAlert
+
+    target = selectors.event_capacity_target(event)
+    result = selectors.event_forecast(event)
+    fired = []
+    for threshold in ALERT_THRESHOLDS:
+        if result.turnout * 100 < threshold * target:
+            continue
+        _, created = ForecastAlert.objects.get_or_create(
+            event=event, threshold=threshold, defaults={"turnout": result.turnout, "capacity": target})
+        if created:
+            fired.append(threshold)
+    if fired:
+        venues = list(selectors.venues_available(starts_at=event.starts_at, ends_at=event.ends_at,
+                                                 min_capacity=result.turnout_high)[:5])
+        for organiser in event.organisers.exclude(email=""):
+            emails.send("forecast-alert", to=organiser.email, context={
+                "event": event, "forecast": result, "threshold": max(fired), "capacity": target, "venues": venues,
+                "organiser": organiser})
+    return fired

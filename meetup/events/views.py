@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_manage_event, is_organiser
-from meetup.events import exports, selectors, services, tickets
+from meetup.events import charts, exports, selectors, services, tickets
 from meetup.events.forms import TIMEZONES, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
 from meetup.events.models import RSVP, Booking, Event, Venue
 from meetup.lib.errors import Refused
@@ -277,3 +277,21 @@ def venue_detail(request, slug: str):
     venue = get_object_or_404(Venue, slug=slug)
     bookings = venue.bookings.filter(ends_at__gte=timezone.now(), status__in=Booking.ACTIVE).select_related("event")
     return render(request, "events/venue.html", {"venue": venue, "bookings": bookings})
+
+
+@login_required
+def dashboard(request, slug: str):
+    """The organiser's view of one event: live counters, the RSVP curve and forecast, venues."""
+    event = _managed(request, slug)
+    result = selectors.event_forecast(event)
+    target = selectors.event_capacity_target(event)
+    suggestions = []
+    if result.turnout_high > target:
+        suggestions = list(selectors.venues_available(starts_at=event.starts_at, ends_at=event.ends_at,
+                                                      min_capacity=result.turnout_high)[:5])
+    return render(request, "events/dashboard.html", {
+        "event": event, "forecast": result, "target": target,
+        "chart": charts.rsvp_chart(result, capacity=target, closes_at=event.rsvp_deadline),
+        "counts": selectors.checkin_counts(event), "alerts": event.forecast_alerts.all(),
+        "suggestions": suggestions,
+    })
