@@ -98,7 +98,8 @@ def surging(organiser):
 
 def _register(event, times):
     users = UserFactory.create_batch(len(times))
-    RSVP.objects.bulk_create(RSVPFactory.build(event=event, user=u, created_at=t) for u, t in zip(users, times, strict=True))
+    RSVP.objects.bulk_create(
+        RSVPFactory.build(event=event, user=u, created_at=t) for u, t in zip(users, times, strict=True))
 
 
 def test_alerts_fire_once_per_threshold_and_name_venues_that_fit(surging, smtp_inbox):
