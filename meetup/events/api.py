@@ -116,6 +116,18 @@ class RsvpFilter(Schema):
     page_size: int = Field(100, ge=1, le=500)
 
 
+class MoveIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    venue: StrictStr
+    capacity: StrictInt | None = Field(None, ge=0, le=1_000_000, description="defaults to the venue's standing capacity")
+
+
+class MoveOut(Schema):
+    event: EventOut
+    promoted: int
+
+
 class CheckinIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -252,3 +264,13 @@ def checkin_create(request, slug: str, payload: CheckinIn):
     status = 201 if result.outcome == "checked_in" else 200
     return status, CheckinOut(status=result.outcome, checked_in_at=rsvp.checked_in_at, user=user)
 
+
+
+@router.post("/events/{slug}/move", response=MoveOut, summary="Move to another venue in one step (organisers)")
+def event_move(request, slug: str, payload: MoveIn):
+    event = _managed_event(request, slug, counts=True)
+    venue = Venue.objects.filter(slug=payload.venue).first()
+    if venue is None:
+        raise ValidationError({"venue": [f"No venue with slug {payload.venue!r}."]})
+    promoted = services.venue_move(event=event, venue=venue, capacity=payload.capacity, created_by=request.user)
+    return MoveOut(event=_event(request, slug), promoted=len(promoted))

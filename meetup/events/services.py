@@ -349,3 +349,25 @@ def forecast_alerts_check(*, event: Event) -> list[int]:
                 "event": event, "forecast": result, "threshold": max(fired), "capacity": target, "venues": venues,
                 "organiser": organiser})
     return fired
+
+
+def venue_move(*, event: Event, venue: Venue, capacity: int | None = None, created_by=None) -> list[int]:
+    """Move an event to another venue in one step, all or nothing: confirm the new venue for the
+    event's booked time (or its own times), release the old booking, set the capacity to the new
+    venue's standing capacity (or `capacity`), and promote the waitlist in order. Ticket codes do
+    not change. Returns the promoted RSVP ids (each is owed a ticket email).
+
+    Raises Refused("venue_taken") when the new venue is not free; nothing changes then.
+    """
+    if venue.pk == event.venue_id:
+        raise Refused("same_venue", "The event is already at this venue.")
+    current = Booking.objects.filter(event=event, status__in=_ACTIVE).order_by("starts_at").first()
+    starts_at, ends_at = (current.starts_at, current.ends_at) if current else (event.starts_at, event.ends_at)
+    with transaction.atomic():
+        booking = booking_create(venue=venue, starts_at=starts_at, ends_at=ends_at, confirmed=True, event=event,
+                                 note=f"Moved from {event.venue.name}" if event.venue else "", created_by=created_by)
+        Booking.objects.filter(event=event, status__in=_ACTIVE).exclude(pk=booking.pk).update(
+            status=Booking.Status.RELEASED)
+        Event.objects.filter(pk=event.pk).update(venue=venue, updated_at=timezone.now())
+        event.venue = venue
+        return capacity_change(event=event, capacity=venue.capacity_standing if capacity is None else capacity)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("events/<slug:slug>/calendar.ics", views.event_ics, name="event_ics"),
     path("events/<slug:slug>/edit/", views.event_edit, name="event_edit"),
     path("events/<slug:slug>/dashboard/", views.dashboard, name="event_dashboard"),
+    path("events/<slug:slug>/move/<slug:venue_slug>/", views.venue_move, name="venue_move"),
     path("events/<slug:slug>/capacity/", views.capacity_change, name="capacity_change"),
     path("events/<slug:slug>/rsvps/", views.rsvp_manage, name="rsvp_manage"),
     path("events/<slug:slug>/rsvps.csv", views.rsvp_export, name="rsvp_export"),

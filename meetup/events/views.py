@@ -295,3 +295,25 @@ def dashboard(request, slug: str):
         "counts": selectors.checkin_counts(event), "alerts": event.forecast_alerts.all(),
         "suggestions": suggestions,
     })
+
+
+@login_required
+def venue_move(request, slug: str, venue_slug: str):
+    """Confirm, then move the event to another venue in one step."""
+    event = _managed(request, slug)
+    venue = get_object_or_404(Venue, slug=venue_slug)
+    form = CapacityForm(request.POST or None, initial={"capacity": venue.capacity_standing})
+    if request.method == "POST" and form.is_valid():
+        try:
+            promoted = services.venue_move(event=event, venue=venue, capacity=form.cleaned_data["capacity"],
+                                           created_by=request.user)
+        except Refused as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"{event.title} is now at {venue.name}; {len(promoted):,} promoted from the "
+                                      "waitlist, and every ticket still works.")
+            return redirect("event_dashboard", slug=slug)
+    return render(request, "events/move.html", {
+        "event": event, "venue": venue, "form": form,
+        "would_promote": min(event.waitlist_count, max(0, venue.capacity_standing - event.going_count)),
+    })

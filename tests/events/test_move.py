@@ -1,0 +1,86 @@
+import pytest
+
+from meetup.events import services
+from meetup.events.models import RSVP, Booking, Event
+from meetup.lib.errors import Refused
+from tests.factories import EventFactory, UserFactory, VenueFactory
+
+
+@pytest.fixture
+def outgrown(organiser):
+    small, big = VenueFactory(name="Loft", capacity_standing=3), VenueFactory(name="Pier", capacity_standing=5)
+    event = EventFactory(venue=small, capacity=3)
+    event.organisers.add(organiser)
+    services.booking_create(venue=small, starts_at=event.starts_at, ends_at=event.ends_at, confirmed=True, event=event)
+    rsvps = [services.rsvp_create(event=event, user=u, accept_code_of_conduct=True)[0]
+             for u in UserFactory.create_batch(7)]
+    return event, big, rsvps
+
+
+def test_the_move_confirms_releases_raises_capacity_and_promotes_in_order(outgrown):
+    event, big, rsvps = outgrown
+    codes = {r.pk: r.ticket_code for r in rsvps}
+
+    promoted = services.venue_move(event=event, venue=big)
+
+    assert promoted == [rsvps[3].pk, rsvps[4].pk]
+    assert [RSVP.objects.get(pk=r.pk).status for r in rsvps] == ["going"] * 5 + ["waitlisted"] * 2
+    assert {r.pk: r.ticket_code for r in RSVP.objects.filter(event=event)} == codes  # every ticket still works
+    event.refresh_from_db()
+    assert (event.venue, event.capacity) == (big, 5)
+    assert sorted(Booking.objects.values_list("venue__name", "status")) == [("Loft", "released"),
+                                                                           ("Pier", "confirmed")]
+
+
+def test_the_calendar_file_shows_the_new_place(client, outgrown):
+    event, big, _ = outgrown
+    services.venue_move(event=event, venue=big)
+
+    assert "Pier" in client.get(f"/events/{event.slug}/calendar.ics").content.decode()
+
+
+def test_a_failure_after_the_booking_step_changes_nothing(outgrown, monkeypatch):
+    event, big, rsvps = outgrown
+
+    def broken(**kwargs):
+        raise RuntimeError("the capacity step failed")
+
+    monkeypatch.setattr(services, "capacity_change", broken)
+    with pytest.raises(RuntimeError):
+        services.venue_move(event=event, venue=big)
+
+    event.refresh_from_db()
+    assert (event.venue.name, event.capacity) == ("Loft", 3)
+    assert list(Booking.objects.values_list("venue__name", "status")) == [("Loft", "confirmed")]
+    assert RSVP.objects.filter(event=event, status="going").count() == 3
+
+
+def test_a_taken_venue_refuses_the_move_and_changes_nothing(outgrown):
+    event, big, _ = outgrown
+    services.booking_create(venue=big, starts_at=event.starts_at, ends_at=event.ends_at, confirmed=True)
+
+    with pytest.raises(Refused, match="already booked"):
+        services.venue_move(event=event, venue=big)
+
+    assert Event.objects.get(pk=event.pk).venue.name == "Loft"
+
+
+def test_the_move_through_the_api(api, organiser, outgrown):
+    event, big, _ = outgrown
+
+    response = api(organiser).post(f"/api/events/{event.slug}/move", {"venue": big.slug, "capacity": 4})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["promoted"], body["event"]["capacity"], body["event"]["venue"]["slug"]) == (1, 4, big.slug)
+
+
+def test_the_move_page_from_the_dashboard(client, organiser, outgrown):
+    event, big, _ = outgrown
+    client.force_login(organiser)
+
+    preview = client.get(f"/events/{event.slug}/move/{big.slug}/").content.decode()
+    done = client.post(f"/events/{event.slug}/move/{big.slug}/", {"capacity": 5}, follow=True).content.decode()
+
+    assert "about <strong>2</strong> of 4" in preview
+    assert "is now at Pier; 2 promoted" in done
