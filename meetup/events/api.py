@@ -120,7 +120,7 @@ class MoveIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     venue: StrictStr
-    capacity: StrictInt | None = Field(None, ge=0, le=1_000_000, description="defaults to the venue's standing capacity")
+    capacity: StrictInt | None = Field(None, ge=0, le=1_000_000, description="default: the venue's standing capacity")
 
 
 class MoveOut(Schema):
