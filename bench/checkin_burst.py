@@ -13,23 +13,10 @@ from datetime import timedelta
 
 import stack
 
-SCAN_SCRIPT = """
-local codes, mine, i = {}, {}, 0
-local counter = 0
-function setup(thread) thread:set("tid", counter); counter = counter + 1 end
-function init(args)
-  local nthreads, path = tonumber(args[1]), args[2]
-  token = args[3]
-  for line in io.lines(path) do codes[#codes + 1] = line end
-  for k = tid + 1, #codes, nthreads do mine[#mine + 1] = codes[k] end
-  -- wrk may build a first request it never sends: send the first item again at the end.
-  mine[#mine + 1] = mine[1]
-end
+SCAN_SCRIPT = stack.EACH_ITEM_ONCE + """
 function request()
-  i = i + 1
-  local code = mine[math.min(i, #mine)]
-  return wrk.format("POST", wrk.path, {["Authorization"] = "Bearer " .. token,
-                                       ["Content-Type"] = "application/json"}, '{"code": "' .. code .. '"}')
+  return wrk.format("POST", wrk.path, {["Authorization"] = "Bearer " .. extra,
+                                       ["Content-Type"] = "application/json"}, '{"code": "' .. next_item() .. '"}')
 end
 """
 

@@ -16,23 +16,10 @@ import stack
 
 CLIENTS = 32
 
-RSVP_SCRIPT = """
-local tokens, mine, i = {}, {}, 0
-local counter = 0
-function setup(thread) thread:set("tid", counter); counter = counter + 1 end
-function init(args)
-  local nthreads, path = tonumber(args[1]), args[2]
-  for line in io.lines(path) do tokens[#tokens + 1] = line end
-  for k = tid + 1, #tokens, nthreads do mine[#mine + 1] = tokens[k] end
-  -- wrk may build a first request it never sends: send the first item again at the end.
-  mine[#mine + 1] = mine[1]
-  body = '{"accept_code_of_conduct": true}'
-end
+RSVP_SCRIPT = stack.EACH_ITEM_ONCE + """
 function request()
-  i = i + 1
-  local token = mine[math.min(i, #mine)]
-  return wrk.format("POST", wrk.path, {["Authorization"] = "Bearer " .. token,
-                                       ["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", wrk.path, {["Authorization"] = "Bearer " .. next_item(),
+                                       ["Content-Type"] = "application/json"}, '{"accept_code_of_conduct": true}')
 end
 """
 

@@ -84,6 +84,25 @@ def gunicorn(workers: int = 4, worker_class: str = "sync", threads: int = 1):
         server.wait(timeout=30)
 
 
+# Each wrk thread takes every n-th line of a file (args[1] threads, args[2] path) and hands them out
+# one per request through next_item(); args[3] onwards stay for the script.
+EACH_ITEM_ONCE = """
+local items, mine, i, counter = {}, {}, 0, 0
+function setup(thread) thread:set("tid", counter); counter = counter + 1 end
+function init(args)
+  local nthreads, path = tonumber(args[1]), args[2]
+  extra = args[3]
+  for line in io.lines(path) do items[#items + 1] = line end
+  for k = tid + 1, #items, nthreads do mine[#mine + 1] = items[k] end
+  -- wrk may build a first request it never sends: send the first item again at the end.
+  mine[#mine + 1] = mine[1]
+end
+function next_item()
+  i = i + 1
+  return mine[math.min(i, #mine)]
+end
+"""
+
 WRK_REPORT = """
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write

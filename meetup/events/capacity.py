@@ -22,7 +22,7 @@ without the locks.
 import secrets
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from meetup.events.models import RSVP, CapacityShard, Event
@@ -49,10 +49,6 @@ def shards_create(event: Event) -> None:
     CapacityShard.objects.bulk_create(
         CapacityShard(event=event, index=i, seats=seats) for i, seats in enumerate(_spread(event.capacity, SHARDS))
     )
-
-
-def going_count(event_id: int) -> int:
-    return CapacityShard.objects.filter(event_id=event_id).aggregate(n=Sum("taken"))["n"] or 0
 
 
 def _advisory_lock(event_id: int, *, shared: bool) -> None:
