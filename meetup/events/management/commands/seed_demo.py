@@ -132,5 +132,6 @@ class Command(BaseCommand):
                               ticket_code=capacity.new_ticket_code()))
         RSVP.objects.bulk_create(rsvps, batch_size=1000)
         capacity.recount(main)
+        services.forecast_alerts_check(event=main)
         self.stdout.write(f"Loaded {len(rsvps):,} RSVPs to {main.title} ({main.capacity:,} going, "
                           f"{max(0, len(rsvps) - main.capacity):,} waitlisted).")
