@@ -20,6 +20,6 @@ def drop_exclusion(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0002_booking")]
+    dependencies = [("events", "0001_initial")]
 
     operations = [migrations.RunPython(add_exclusion, drop_exclusion)]
