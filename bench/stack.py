@@ -62,7 +62,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int = 4, worker_class: str = "sync", threads: int = 1):
+def gunicorn(workers: int = 4, worker_class: str = os.environ.get("BENCH_WORKER_CLASS", "sync"),
+             threads: int = int(os.environ.get("BENCH_THREADS", 1))):
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "meetup.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
