@@ -46,7 +46,9 @@ def event_visible_to(user, slug: str, *, counts: bool = True, caller: bool = Tru
     In the same query, unless turned off for a hot path: the going and waitlist counts, and
     whether the caller organises the event (`caller_organises`, read by roles.can_manage_event).
     """
-    events = Event.objects.select_related("venue").filter(slug=slug)
+    events = Event.objects.filter(slug=slug)
+    if counts:  # pages and reads show the venue; the hot paths do not need it
+        events = events.select_related("venue")
     if caller and user.is_authenticated:
         events = events.annotate(caller_organises=Exists(
             Event.organisers.through.objects.filter(event=OuterRef("pk"), user=user.pk)))

@@ -128,3 +128,23 @@ def test_it_lets_the_session_cookie_read_the_api(client, attendee):
     client.force_login(attendee)
 
     assert client.get("/api/me").json()["username"] == "alice"
+
+
+def test_a_token_records_when_it_was_last_used(client, attendee):
+    from meetup.accounts.models import ApiToken
+    from meetup.accounts.services import api_token_issue
+
+    token, key = api_token_issue(user=attendee)
+    client.get("/api/me", headers={"Authorization": f"Bearer {key}"})
+
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+
+
+def test_a_deactivated_users_token_stops_working(client, attendee):
+    from meetup.accounts.services import api_token_issue
+
+    _, key = api_token_issue(user=attendee)
+    attendee.is_active = False
+    attendee.save()
+
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
