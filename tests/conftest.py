@@ -70,21 +70,6 @@ def _fresh_cache():
     yield
 
 
-@pytest.fixture
-def sent_tasks():
-    """Every task published while the test runs, as (name, args) pairs."""
-    from celery.signals import before_task_publish
-
-    sent = []
-
-    def record(sender=None, body=None, **kwargs):
-        sent.append((sender, tuple(body[0])))
-
-    before_task_publish.connect(record, weak=False)
-    yield sent
-    before_task_publish.disconnect(record)
-
-
 # --- Personas -------------------------------------------------------------------------------------
 @pytest.fixture
 def organiser(db):

@@ -8,8 +8,8 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt, StrictStr
 
-from meetup.accounts.roles import can_manage_event, is_organiser
-from meetup.events import exports, selectors, services
+from meetup.accounts.roles import is_organiser
+from meetup.events import access, exports, selectors, services
 from meetup.events.models import RSVP, Event, Venue
 from meetup.lib.api import public
 from meetup.lib.errors import Refused
@@ -140,20 +140,6 @@ class CheckinOut(Schema):
     user: UserRef
 
 
-def _event(request, slug: str, *, counts: bool = True, caller: bool = True) -> Event:
-    event = selectors.event_visible_to(request.user, slug, counts=counts, caller=caller)
-    if event is None:
-        raise Http404("No such event.")
-    return event
-
-
-def _managed_event(request, slug: str, *, counts: bool = False) -> Event:
-    event = _event(request, slug, counts=counts)
-    if not can_manage_event(request.user, event):
-        raise PermissionDenied("Only this event's organisers may do this.")
-    return event
-
-
 def _venue(slug: str | None) -> Venue | None:
     if slug is None:
         return None
@@ -184,17 +170,17 @@ def event_create(request, payload: EventIn):
     data = payload.model_dump()
     data["venue"] = _venue(data["venue"])
     event = services.event_create(organiser=request.user, **data)
-    return 201, _event(request, event.slug)
+    return 201, access.visible_event(request, event.slug)
 
 
 @router.get("/events/{slug}", response=EventOut, auth=public, summary="One event")
 def event_detail(request, slug: str):
-    return _event(request, slug)
+    return access.visible_event(request, slug)
 
 
 @router.patch("/events/{slug}", response=EventOut, summary="Change an event (its organisers)")
 def event_patch(request, slug: str, payload: EventPatch):
-    event = _managed_event(request, slug)
+    event = access.managed_event(request, slug, counts=False)
     changes = payload.model_dump(exclude_unset=True)
     if "venue" in changes:
         changes["venue"] = _venue(changes["venue"])
@@ -202,12 +188,12 @@ def event_patch(request, slug: str, payload: EventPatch):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
     services.event_update(event=event, **changes)
-    return _event(request, slug)
+    return access.visible_event(request, slug)
 
 
 @router.post("/events/{slug}/rsvp", response={200: RsvpOut, 201: RsvpOut}, summary="RSVP as yourself")
 def rsvp_create(request, slug: str, payload: RsvpIn | None = None):
-    event = _event(request, slug, counts=False, caller=False)
+    event = access.visible_event(request, slug, counts=False, caller=False)
     accepted = payload.accept_code_of_conduct if payload else False
     rsvp, created = services.rsvp_create(event=event, user=request.user, accept_code_of_conduct=accepted)
     return (201 if created else 200), _rsvp_out(rsvp, event)
@@ -215,7 +201,7 @@ def rsvp_create(request, slug: str, payload: RsvpIn | None = None):
 
 @router.get("/events/{slug}/rsvp", response=RsvpOut, summary="Your RSVP")
 def rsvp_get(request, slug: str):
-    event = _event(request, slug, counts=False)
+    event = access.visible_event(request, slug, counts=False)
     rsvp = selectors.rsvp_for(request.user, event)
     if rsvp is None:
         raise Http404("You have no RSVP for this event.")
@@ -224,13 +210,13 @@ def rsvp_get(request, slug: str):
 
 @router.delete("/events/{slug}/rsvp", response=RsvpOut, summary="Cancel your RSVP")
 def rsvp_delete(request, slug: str):
-    event = _event(request, slug, counts=False)
+    event = access.visible_event(request, slug, counts=False)
     return _rsvp_out(services.rsvp_cancel(event=event, user=request.user), event)
 
 
 @router.get("/events/{slug}/rsvps", response=RsvpPage, summary="RSVPs (organisers)")
 def rsvp_list(request, slug: str, filters: Query[RsvpFilter]):
-    event = _managed_event(request, slug)
+    event = access.managed_event(request, slug, counts=False)
     rsvps = selectors.rsvp_list(event, status=filters.status or "").annotate(
         rank=Window(RowNumber(), partition_by=[F("status")], order_by=[F("created_at"), F("id")])
     )
@@ -246,14 +232,14 @@ def rsvp_list(request, slug: str, filters: Query[RsvpFilter]):
 
 @router.get("/events/{slug}/rsvps.csv", summary="RSVPs as CSV (organisers)")
 def rsvp_csv(request, slug: str, status: Literal["going", "waitlisted", "cancelled"] | None = None):
-    event = _managed_event(request, slug)
+    event = access.managed_event(request, slug, counts=False)
     return exports.rsvps_csv_response(event, status=status or "")
 
 
 @router.post("/events/{slug}/checkins", response={200: CheckinOut, 201: CheckinOut},
              summary="Check a ticket in (organisers)")
 def checkin_create(request, slug: str, payload: CheckinIn):
-    event = _managed_event(request, slug)
+    event = access.managed_event(request, slug, counts=False)
     result = services.checkin(event=event, code=payload.code)
     if result.outcome == "not_found":
         raise Refused("not_found", "No ticket with this code for this event.", status=404)
@@ -268,9 +254,9 @@ def checkin_create(request, slug: str, payload: CheckinIn):
 
 @router.post("/events/{slug}/move", response=MoveOut, summary="Move to another venue in one step (organisers)")
 def event_move(request, slug: str, payload: MoveIn):
-    event = _managed_event(request, slug, counts=True)
+    event = access.managed_event(request, slug)
     venue = Venue.objects.filter(slug=payload.venue).first()
     if venue is None:
         raise ValidationError({"venue": [f"No venue with slug {payload.venue!r}."]})
     promoted = services.venue_move(event=event, venue=venue, capacity=payload.capacity, created_by=request.user)
-    return MoveOut(event=_event(request, slug), promoted=len(promoted))
+    return MoveOut(event=access.visible_event(request, slug), promoted=len(promoted))

@@ -2,31 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_manage_event, is_organiser
-from meetup.events import charts, exports, selectors, services, tickets
+from meetup.events import access, charts, exports, selectors, services, tickets
 from meetup.events.forms import TIMEZONES, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
-from meetup.events.models import RSVP, Booking, Event, Venue
+from meetup.events.models import RSVP, Booking, Venue
 from meetup.lib.errors import Refused
-
-
-def _visible(request, slug: str, *, counts: bool = True) -> Event:
-    event = selectors.event_visible_to(request.user, slug, counts=counts)
-    if event is None:
-        raise Http404("No such event.")
-    return event
-
-
-def _managed(request, slug: str, *, counts: bool = True) -> Event:
-    event = _visible(request, slug, counts=counts)
-    if not can_manage_event(request.user, event):
-        raise PermissionDenied
-    return event
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -36,7 +22,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def event_detail(request, slug: str):
-    event = _visible(request, slug)
+    event = access.visible_event(request, slug)
     rsvp = selectors.rsvp_for(request.user, event)
     return render(request, "events/detail.html", {
         "event": event,
@@ -50,13 +36,13 @@ def event_detail(request, slug: str):
 
 def event_counts(request, slug: str):
     """The live going / waitlist counter on the event page (polled by htmx)."""
-    return render(request, "events/_counts.html", {"event": _visible(request, slug)})
+    return render(request, "events/_counts.html", {"event": access.visible_event(request, slug)})
 
 
 @login_required
 @require_POST
 def rsvp_create(request, slug: str):
-    event = _visible(request, slug, counts=False)
+    event = access.visible_event(request, slug, counts=False)
     form = RsvpForm(request.POST)
     form.is_valid()
     try:
@@ -76,7 +62,7 @@ def rsvp_create(request, slug: str):
 @require_POST
 def rsvp_cancel(request, slug: str):
     try:
-        services.rsvp_cancel(event=_visible(request, slug, counts=False), user=request.user)
+        services.rsvp_cancel(event=access.visible_event(request, slug, counts=False), user=request.user)
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
@@ -85,7 +71,7 @@ def rsvp_cancel(request, slug: str):
 
 
 def event_ics(request, slug: str):
-    event = _visible(request, slug)
+    event = access.visible_event(request, slug)
     response = HttpResponse(tickets.event_ics(event), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response
@@ -133,7 +119,7 @@ def event_create(request):
 
 @login_required
 def event_edit(request, slug: str):
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     form, valid, tzname = _event_form(request, event)
     if valid:
         changes = {k: v for k, v in form.cleaned_data.items() if k not in {"slug", "capacity"}}
@@ -151,7 +137,7 @@ def event_edit(request, slug: str):
 
 @login_required
 def rsvp_manage(request, slug: str):
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     status, search, checked_in = (request.GET.get(k, "") for k in ("status", "q", "checked_in"))
     if status not in {"", *RSVP.Status.values}:
         status = ""
@@ -165,7 +151,7 @@ def rsvp_manage(request, slug: str):
 
 @login_required
 def rsvp_export(request, slug: str):
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     return exports.rsvps_csv_response(event, status=request.GET.get("status", ""),
                                       search=request.GET.get("q", "").strip(),
                                       checked_in=request.GET.get("checked_in", ""))
@@ -174,7 +160,7 @@ def rsvp_export(request, slug: str):
 @login_required
 @require_POST
 def rsvp_promote(request, slug: str, rsvp_id: int):
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     rsvp = get_object_or_404(RSVP.objects.select_related("user", "event"), pk=rsvp_id, event=event)
     try:
         services.rsvp_promote(rsvp=rsvp)
@@ -187,7 +173,7 @@ def rsvp_promote(request, slug: str, rsvp_id: int):
 
 @login_required
 def capacity_change(request, slug: str):
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     form = CapacityForm(request.POST or request.GET or None, initial={"capacity": event.capacity})
     preview = []
     if form.is_bound and form.is_valid():
@@ -202,19 +188,19 @@ def capacity_change(request, slug: str):
 
 @login_required
 def door(request, slug: str):
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event)})
 
 
 @login_required
 def door_counts(request, slug: str):
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     return render(request, "events/_door_counts.html", {"event": event, "counts": selectors.checkin_counts(event)})
 
 
 @login_required
 def door_search(request, slug: str):
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     q = request.GET.get("q", "").strip()
     rsvps = selectors.rsvp_list(event, status=RSVP.Status.GOING, search=q)[:20] if len(q) >= 2 else []
     return render(request, "events/_door_search.html", {"event": event, "rsvps": rsvps, "q": q})
@@ -224,7 +210,7 @@ def door_search(request, slug: str):
 @require_POST
 def door_checkin(request, slug: str):
     """Check in from the door page: a typed or scanned code, or a person found by name."""
-    event = _managed(request, slug, counts=False)
+    event = access.managed_event(request, slug, counts=False)
     code = request.POST.get("code", "")
     if request.POST.get("rsvp"):
         code = RSVP.objects.filter(event=event, pk=request.POST["rsvp"]).values_list("ticket_code", flat=True).first()
@@ -282,7 +268,7 @@ def venue_detail(request, slug: str):
 @login_required
 def dashboard(request, slug: str):
     """The organiser's view of one event: live counters, the RSVP curve and forecast, venues."""
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     result = selectors.event_forecast(event)
     target = selectors.event_capacity_target(event)
     suggestions = []
@@ -300,7 +286,7 @@ def dashboard(request, slug: str):
 @login_required
 def venue_move(request, slug: str, venue_slug: str):
     """Confirm, then move the event to another venue in one step."""
-    event = _managed(request, slug)
+    event = access.managed_event(request, slug)
     venue = get_object_or_404(Venue, slug=venue_slug)
     form = CapacityForm(request.POST or None, initial={"capacity": venue.capacity_standing})
     if request.method == "POST" and form.is_valid():

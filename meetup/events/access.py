@@ -1,0 +1,23 @@
+"""Loading an event for the caller, as pages and the API both do: 404 when they may not see it,
+403 when they may see it but not manage it."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from meetup.accounts.roles import can_manage_event
+from meetup.events import selectors
+from meetup.events.models import Event
+
+
+def visible_event(request, slug: str, *, counts: bool = True, caller: bool = True) -> Event:
+    event = selectors.event_visible_to(request.user, slug, counts=counts, caller=caller)
+    if event is None:
+        raise Http404("No such event.")
+    return event
+
+
+def managed_event(request, slug: str, *, counts: bool = True) -> Event:
+    event = visible_event(request, slug, counts=counts)
+    if not can_manage_event(request.user, event):
+        raise PermissionDenied("Only this event's organisers may do this.")
+    return event
