@@ -278,7 +278,7 @@ def dashboard(request, slug: str):
     return render(request, "events/dashboard.html", {
         "event": event, "forecast": result, "target": target,
         "chart": charts.rsvp_chart(result, capacity=target, closes_at=event.rsvp_deadline),
-        "counts": selectors.checkin_counts(event), "alerts": event.forecast_alerts.all(),
+        "counts": selectors.checkin_counts(event), "alerts": list(event.forecast_alerts.all()),
         "suggestions": suggestions,
     })
 
