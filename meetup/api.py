@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from meetup.accounts.api import router as accounts_router
+from meetup.broadcasts.api import router as broadcasts_router
 from meetup.events.api import router as events_router
 from meetup.events.venues_api import router as venues_router
 from meetup.lib.api import TokenAuth, install_error_handlers
@@ -19,3 +20,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", events_router)
 api.add_router("", venues_router)
+api.add_router("", broadcasts_router)

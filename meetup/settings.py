@@ -5,8 +5,10 @@ and SMS. Setting DATABASE_URL and REDIS_URL moves to PostgreSQL and Redis. The n
 README.md's configuration table.
 """
 
+import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "ninja",
     "meetup.accounts",
     "meetup.events",
+    "meetup.broadcasts.apps.BroadcastsConfig",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -145,10 +149,14 @@ else:
     CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"events.send_owed_rsvp_emails": {"queue": "email"}}
+CELERY_TASK_ROUTES = {
+    "broadcasts.deliver_sms": {"queue": "sms"},
+    "broadcasts.deliver_email": {"queue": "email"},
+}
 CELERY_BEAT_SCHEDULE = {
-    # RSVP emails are owed by the RSVP rows themselves; a short sweep keeps them within seconds.
-    "rsvp-emails": {"task": "events.send_owed_rsvp_emails", "schedule": 3.0, "options": {"expires": 3.0}},
+    # Owed RSVP messages, scheduled blasts, retries due, stale claims: a short tick keeps messages
+    # within seconds and starts delivery workers only when something is due.
+    "broadcasts-tick": {"task": "broadcasts.tick", "schedule": 3.0, "options": {"expires": 3.0}},
     "expire-holds": {"task": "events.expire_holds", "schedule": 60.0, "options": {"expires": 60.0}},
     "forecasts": {"task": "events.check_forecasts", "schedule": 900.0, "options": {"expires": 900.0}},
 }
@@ -167,8 +175,14 @@ if EMAIL_URL:
     globals().update(environ.Env.email_url_config(EMAIL_URL))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# An email service provider through django-anymail, e.g.
+# EMAIL_BACKEND=anymail.backends.postmark.EmailBackend ANYMAIL_POSTMARK_SERVER_TOKEN=...
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
+ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Open AI Meetups <hello@meetup.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "help@meetup.localhost")
+EMAIL_MESSAGE_ID_DOMAIN = urlsplit(PUBLIC_BASE_URL).hostname or "localhost"
 
 # --- SMS ------------------------------------------------------------------------------------------
 SMS_BACKEND = env_choice("SMS_BACKEND", ("console", "twilio"), "console")
@@ -177,6 +191,7 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
 TWILIO_API_URL = env_url("TWILIO_API_URL", ("http", "https"))
+# Segments per second across all workers (a US long code sends 1/s, toll-free 3/s, a short code ~100/s).
 SMS_RATE_PER_SECOND = env_float("SMS_RATE_PER_SECOND", 1.0, minimum=0.01)
 if SMS_BACKEND == "twilio":
     if not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
@@ -185,6 +200,19 @@ if SMS_BACKEND == "twilio":
         raise ImproperlyConfigured(
             "SMS_BACKEND=twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID."
         )
+
+# --- Broadcasts -----------------------------------------------------------------------------------
+# Announcements by text wait for the end of quiet hours in the recipient's time zone.
+QUIET_HOURS_START = env_int("QUIET_HOURS_START", 21, minimum=0)
+QUIET_HOURS_END = env_int("QUIET_HOURS_END", 8, minimum=0)
+if QUIET_HOURS_START > 23 or QUIET_HOURS_END > 23:
+    raise ImproperlyConfigured("QUIET_HOURS_START and QUIET_HOURS_END are hours of the day, 0 to 23.")
+# Delivery workers started per channel, messages claimed at a time, tries before a message fails,
+# and how long a claimed message may stay in flight before its worker is taken for dead.
+BROADCAST_WORKERS = env_int("BROADCAST_WORKERS", 2, minimum=1)
+BROADCAST_BATCH_SIZE = env_int("BROADCAST_BATCH_SIZE", 50, minimum=1)
+BROADCAST_MAX_ATTEMPTS = env_int("BROADCAST_MAX_ATTEMPTS", 5, minimum=1)
+BROADCAST_STALE_AFTER = env_int("BROADCAST_STALE_AFTER", 300, minimum=5)
 
 # --- Hugging Face Hub -----------------------------------------------------------------------------
 HF_ENDPOINT = env_url("HF_ENDPOINT", ("http", "https"), "https://huggingface.co")

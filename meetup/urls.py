@@ -14,6 +14,8 @@ urlpatterns = [
     path("profile/tokens/", account_views.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("", include("meetup.events.urls")),
+    path("", include("meetup.broadcasts.urls")),
+    path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
 ]
 

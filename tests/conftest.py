@@ -164,3 +164,21 @@ def smtp_inbox(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+# --- A Twilio-compatible SMS provider ----------------------------------------------------------
+@pytest.fixture
+def twilio_server(settings):
+    """A local Twilio-compatible API; the real `twilio` SDK talks to it through TWILIO_API_URL."""
+    from meetup.broadcasts.backends import _cached
+    from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+
+    fake = FakeTwilio().start()
+    settings.SMS_BACKEND, settings.TWILIO_API_URL = "twilio", fake.url
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = ACCOUNT_SID, AUTH_TOKEN
+    settings.TWILIO_FROM_NUMBER, settings.TWILIO_MESSAGING_SERVICE_SID = "+15005550006", ""
+    settings.SMS_RATE_PER_SECOND = 10_000
+    _cached.cache_clear()
+    yield fake
+    _cached.cache_clear()
+    fake.stop()

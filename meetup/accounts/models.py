@@ -11,6 +11,8 @@ class User(AbstractUser):
     phone = PhoneNumberField(blank=True, null=True, unique=True)
     sms_opt_in = models.BooleanField(default=False)
     email_opt_in = models.BooleanField(default=True)
+    # Set when the address hard-bounced; nothing more is sent to it until the person changes it.
+    email_undeliverable_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -43,6 +45,7 @@ class ConsentRecord(models.Model):
         API = "api", "API"
         SMS_KEYWORD = "sms-keyword", "SMS keyword"
         UNSUBSCRIBE_LINK = "unsubscribe-link", "Unsubscribe link"
+        PROVIDER = "provider", "Reported by the email or SMS provider"
         ADMIN = "admin", "Admin"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_records")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from meetup.accounts.models import User
+from meetup.broadcasts.services import venue_change_send
 from meetup.events import capacity as seats
 from meetup.events import selectors
 from meetup.events.models import RSVP, Booking, Event, Venue
@@ -355,7 +356,9 @@ def venue_move(*, event: Event, venue: Venue, capacity: int | None = None, creat
     """Move an event to another venue in one step, all or nothing: confirm the new venue for the
     event's booked time (or its own times), release the old booking, set the capacity to the new
     venue's standing capacity (or `capacity`), and promote the waitlist in order. Ticket codes do
-    not change. Returns the promoted RSVP ids (each is owed a ticket email).
+    not change. Everyone going, those just promoted included, gets one venue-change message
+    through the broadcast outbox (a text where they agreed to texts, otherwise an email). Returns
+    the promoted RSVP ids (each is also owed a ticket email).
 
     Raises Refused("venue_taken") when the new venue is not free; nothing changes then.
     """
@@ -368,6 +371,9 @@ def venue_move(*, event: Event, venue: Venue, capacity: int | None = None, creat
                                  note=f"Moved from {event.venue.name}" if event.venue else "", created_by=created_by)
         Booking.objects.filter(event=event, status__in=_ACTIVE).exclude(pk=booking.pk).update(
             status=Booking.Status.RELEASED)
+        old_venue_name = event.venue.name if event.venue else ""
         Event.objects.filter(pk=event.pk).update(venue=venue, updated_at=timezone.now())
         event.venue = venue
-        return capacity_change(event=event, capacity=venue.capacity_standing if capacity is None else capacity)
+        promoted = capacity_change(event=event, capacity=venue.capacity_standing if capacity is None else capacity)
+        venue_change_send(event=event, old_venue_name=old_venue_name, created_by=created_by)
+        return promoted

@@ -5,14 +5,16 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
+from meetup.broadcasts.models import Delivery
 from meetup.events import services
 from meetup.events.models import RSVP
-from meetup.events.notifications import rsvp_emails_send_owed
 from tests.factories import EventFactory, UserFactory, VenueFactory
+from tests.outbox import deliver_all
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +28,7 @@ def event(db):
 def test_the_ticket_email_carries_the_qr_code_and_a_calendar_file(event, attendee, smtp_inbox):
     rsvp, _ = services.rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
 
-    assert rsvp_emails_send_owed() == 1
+    assert deliver_all() == 1
 
     message = smtp_inbox.to("alice@example.org")[-1]
     assert message["Subject"] == "Your ticket: Open Models Night"
@@ -41,7 +43,7 @@ def test_the_ticket_email_carries_the_qr_code_and_a_calendar_file(event, attende
 def test_each_email_is_sent_once(event, attendee, smtp_inbox):
     services.rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
 
-    sent = [rsvp_emails_send_owed(), rsvp_emails_send_owed()]
+    sent = [deliver_all(), deliver_all()]
 
     assert sent == [1, 0]
     assert len(smtp_inbox.messages) == 1
@@ -51,11 +53,11 @@ def test_the_waitlist_email_says_the_position_and_the_promotion_email_follows(ev
     first = UserFactory()
     services.rsvp_create(event=event, user=first, accept_code_of_conduct=True)
     services.rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
-    rsvp_emails_send_owed()
+    deliver_all()
     assert smtp_inbox.to("alice@example.org")[-1]["Subject"] == "You're on the waitlist for Open Models Night (#1)"
 
     services.rsvp_cancel(event=event, user=first)
-    rsvp_emails_send_owed()
+    deliver_all()
 
     assert smtp_inbox.to("alice@example.org")[-1]["Subject"] == (
         "A seat opened up: you're going to Open Models Night")
@@ -65,25 +67,28 @@ def test_a_cancelled_rsvp_is_owed_nothing(event, attendee, smtp_inbox):
     services.rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
     services.rsvp_cancel(event=event, user=attendee)
 
-    assert rsvp_emails_send_owed() == 0
+    assert deliver_all() == 0
     assert smtp_inbox.messages == []
 
 
-def test_an_smtp_failure_keeps_the_email_owed(event, attendee, settings):
+def test_an_smtp_failure_queues_the_email_again(event, attendee, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     rsvp, _ = services.rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
 
-    assert rsvp_emails_send_owed() == 0
-    assert RSVP.objects.get(pk=rsvp.pk).notified_status == ""
+    deliver_all()
+
+    delivery = Delivery.objects.get(user=attendee)
+    assert (delivery.status, delivery.attempts) == ("queued", 1)  # tried again later
+    assert "Email provider trouble" in delivery.error and delivery.not_before > delivery.claimed_at
 
 
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_process_sends_the_promotion_email(smtp_inbox, tmp_path):
-    """The whole way: a cancellation promotes someone; the sweep task goes through Redis to a
-    worker process consuming the email queue, and the email reaches the SMTP server."""
+    """The whole way: a cancellation promotes someone; beat's tick goes through Redis to a worker
+    process, which plans the email and sends it from the email queue to the SMTP server."""
     from meetup.celery import app
 
     event = EventFactory(title="Open Models Night", capacity=1)
@@ -98,13 +103,13 @@ def test_a_real_worker_process_sends_the_promotion_email(smtp_inbox, tmp_path):
     env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
            "REDIS_URL": broker, "EMAIL_URL": f"smtp://127.0.0.1:{settings.EMAIL_PORT}", "DATA_DIR": str(tmp_path)}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "meetup", "worker", "-Q", "email", "-c", "1", "--pool", "solo",
+        [sys.executable, "-m", "celery", "-A", "meetup", "worker", "-Q", "default,email", "-c", "1", "--pool", "solo",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
+        redis.Redis.from_url(broker).flushdb()  # nothing left over from an earlier run
         with app.connection_for_write(broker) as conn:
-            conn.default_channel.queue_purge("email")  # nothing left over from an earlier run
-            app.send_task("events.send_owed_rsvp_emails", queue="email", connection=conn)
+            app.send_task("broadcasts.tick", queue="default", connection=conn)
         deadline = time.monotonic() + 60
         while not smtp_inbox.to("next@example.org") and time.monotonic() < deadline:
             time.sleep(0.2)

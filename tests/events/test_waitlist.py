@@ -5,8 +5,9 @@ import pytest
 
 from meetup.events import services
 from meetup.events.models import RSVP, Event
-from meetup.events.notifications import owed_kind, rsvp_emails_send_owed
+from meetup.events.notifications import owed_kind
 from tests.factories import EventFactory, UserFactory
+from tests.outbox import deliver_all
 
 
 def _rsvp(event, n):
@@ -37,7 +38,7 @@ def _owed(rsvps):
 
 def test_a_cancellation_promotes_the_head_of_the_waitlist_and_tells_them(full_event):
     event, going, waiting = full_event
-    rsvp_emails_send_owed()
+    deliver_all()
 
     services.rsvp_cancel(event=event, user=going[1].user)
 
@@ -66,7 +67,7 @@ def test_a_waitlisted_person_leaving_promotes_nobody(full_event):
 
 def test_raising_capacity_promotes_as_many_as_fit_in_order(full_event):
     event, going, waiting = full_event
-    rsvp_emails_send_owed()
+    deliver_all()
 
     promoted = services.capacity_change(event=event, capacity=5)
 

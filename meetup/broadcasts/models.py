@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Broadcast(models.Model):
+    """A message to an event's audience, or the stream of one kind of automatic message
+    (tickets, venue changes) that the platform sends for an event.
+
+    Every message becomes a `Delivery` row before anything is sent; the rows are the outbox that
+    workers claim, and the record of who was told what.
+    """
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", "Announcement"
+        LOGISTICS = "logistics", "Logistics (event within 24 hours)"
+        RSVP = "rsvp", "RSVP messages"
+        VENUE_CHANGE = "venue_change", "Venue change"
+
+    # Kinds the platform sends by itself; organisers compose announcements and logistics.
+    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE)
+
+    class Audience(models.TextChoices):
+        GOING = "going", "Going"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        ALL = "all", "Going and waitlisted"
+        CHECKED_IN = "checked_in", "Checked in"
+        NOT_CHECKED_IN = "not_checked_in", "Going, not checked in"
+
+    class Channels(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "Email"
+        BOTH = "both", "SMS and email"
+        SMS_OR_EMAIL = "sms_or_email", "SMS, or email where there is no SMS consent"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="broadcasts")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
+    channels = models.CharField(max_length=16, choices=Channels.choices, default=Channels.EMAIL)
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.GOING)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    # Texts are never delivered after this (the end of the event, by default).
+    valid_until = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    planned_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One stream of automatic messages per kind and event.
+            models.UniqueConstraint(fields=["event", "kind"], condition=Q(kind__in=["rsvp"]),
+                                    name="one_rsvp_stream_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.event}: {self.subject or self.body[:40]}"
+
+    @property
+    def uses_sms(self) -> bool:
+        return self.channels != self.Channels.EMAIL
+
+    @property
+    def uses_email(self) -> bool:
+        return self.channels != self.Channels.SMS
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (self.Status.SCHEDULED, self.Status.SENDING)
+
+    @property
+    def cancellable(self) -> bool:
+        return self.is_live and self.kind not in self.AUTOMATIC
+
+
+class Delivery(models.Model):
+    """One message to one person on one channel: the outbox row and its history.
+
+    Workers claim queued rows with SELECT ... FOR UPDATE SKIP LOCKED and mark them `sending` before
+    calling the provider outside any transaction. A row found `sending` long after its claim
+    belonged to a worker that died mid-send: it is queued again and flagged `possible_duplicate`.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "Email"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        SKIPPED_OPTED_OUT = "skipped_opted_out", "Skipped: opted out"
+        CANCELLED = "cancelled", "Cancelled"
+
+    DONE = (Status.SENT, Status.DELIVERED, Status.FAILED, Status.SKIPPED_OPTED_OUT, Status.CANCELLED)
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    # Automatic streams send several messages to one person (waitlisted, then promoted); blasts
+    # send one, with an empty key.
+    key = models.CharField(max_length=40, blank=True, default="")
+    # Which message template (automatic kinds); blasts render the broadcast's own body.
+    template = models.CharField(max_length=40, blank=True, default="")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    not_before = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    error = models.CharField(max_length=300, blank=True, default="")
+    possible_duplicate = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "user", "channel", "key"], name="one_delivery_per_message"),
+        ]
+        indexes = [
+            # The claim query: the next due rows of a channel.
+            models.Index(fields=["channel", "not_before", "id"], condition=Q(status="queued"), name="delivery_due"),
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="delivery_in_flight"),
+            models.Index(fields=["broadcast", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.user_id} ({self.status})"

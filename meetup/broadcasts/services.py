@@ -1,0 +1,335 @@
+"""Writing broadcasts: compose, plan the outbox, schedule, cancel, and what providers and
+recipients tell us back (delivery reports, STOP/START/HELP, unsubscribe links, bounces).
+
+Sending itself is in `outbox` (claim, send, retry, sweep).
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.fields import BooleanField, CharField, DateTimeField, IntegerField
+from django.utils import timezone
+
+from meetup.accounts.models import ConsentRecord, User
+from meetup.accounts.services import consent_set
+from meetup.broadcasts import render
+from meetup.broadcasts.models import Broadcast, Delivery
+from meetup.events.models import RSVP, Event
+
+LOGISTICS_WINDOW = timedelta(hours=24)
+
+AUDIENCES = {
+    Broadcast.Audience.GOING: Q(status=RSVP.Status.GOING),
+    Broadcast.Audience.WAITLISTED: Q(status=RSVP.Status.WAITLISTED),
+    Broadcast.Audience.ALL: Q(status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]),
+    Broadcast.Audience.CHECKED_IN: Q(status=RSVP.Status.GOING, checked_in_at__isnull=False),
+    Broadcast.Audience.NOT_CHECKED_IN: Q(status=RSVP.Status.GOING, checked_in_at__isnull=True),
+}
+
+
+def sms_consent(prefix: str = "") -> Q:
+    """Who may be texted: an opt-in and a number. Checked when planning and again when claiming."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}sms_opt_in": True, f"{prefix}phone__isnull": False}) & ~Q(
+        **{f"{prefix}phone": ""})
+
+
+def email_consent(prefix: str = "", *, transactional: bool = False) -> Q:
+    """Who may be emailed: an address that has not bounced and, except for messages the person
+    asked for (tickets), the email opt-in."""
+    q = Q(**{f"{prefix}is_active": True, f"{prefix}email_undeliverable_at__isnull": True}) & ~Q(
+        **{f"{prefix}email": ""})
+    return q if transactional else q & Q(**{f"{prefix}email_opt_in": True})
+
+
+def _braced(names) -> str:
+    return ", ".join("{" + name + "}" for name in names)
+
+
+# --- Compose ----------------------------------------------------------------------------------------
+def _validated(broadcast: Broadcast, now: datetime) -> None:
+    errors: dict[str, list[str]] = {}
+    event = broadcast.event
+    if not broadcast.body.strip():
+        errors.setdefault("body", []).append("Write the message.")
+    if broadcast.uses_email and not broadcast.subject.strip():
+        errors.setdefault("subject", []).append("Emails need a subject.")
+    for field in ("subject", "body"):
+        unknown = render.unknown_placeholders(getattr(broadcast, field))
+        if unknown:
+            errors.setdefault(field, []).append(
+                f"Unknown placeholder {_braced(unknown)}; use {_braced(render.PLACEHOLDERS)}.")
+    if len(broadcast.body) > 1500 and broadcast.uses_sms:
+        errors.setdefault("body", []).append("A text can be at most 1,500 characters (10 segments).")
+    send_at = broadcast.scheduled_for or now
+    if broadcast.scheduled_for and broadcast.scheduled_for <= now:
+        errors.setdefault("scheduled_for", []).append("Schedule it in the future, or send it now.")
+    if send_at >= event.ends_at:
+        errors.setdefault("scheduled_for", []).append("The event will be over by then.")
+    if broadcast.kind == Broadcast.Kind.LOGISTICS and send_at < event.starts_at - LOGISTICS_WINDOW:
+        errors.setdefault("kind", []).append(
+            "Logistics messages are for events starting within 24 hours; send this as an announcement.")
+    if broadcast.kind not in (Broadcast.Kind.ANNOUNCEMENT, Broadcast.Kind.LOGISTICS):
+        errors.setdefault("kind", []).append("Choose announcement or logistics.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def broadcast_create(
+    *,
+    event: Event,
+    created_by: User,
+    body: str,
+    channels: str = Broadcast.Channels.EMAIL,
+    audience: str = Broadcast.Audience.GOING,
+    subject: str = "",
+    kind: str = Broadcast.Kind.ANNOUNCEMENT,
+    scheduled_for: datetime | None = None,
+    send: bool = True,
+) -> Broadcast:
+    """Compose a blast and (with `send`) send it now or schedule it.
+
+    Raises ValidationError keyed by field; nothing is saved then.
+    """
+    now = timezone.now()
+    broadcast = Broadcast(
+        event=event, created_by=created_by, kind=kind, channels=channels, audience=audience,
+        subject=subject.strip(), body=body.strip(), scheduled_for=scheduled_for, valid_until=event.ends_at,
+    )
+    try:
+        broadcast.full_clean(exclude=["event", "created_by"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    _validated(broadcast, now)
+    with transaction.atomic():
+        broadcast.save()
+        if send and scheduled_for:
+            Broadcast.objects.filter(pk=broadcast.pk).update(status=Broadcast.Status.SCHEDULED)
+            broadcast.status = Broadcast.Status.SCHEDULED
+        elif send:
+            broadcast_send(broadcast=broadcast)
+    return broadcast
+
+
+def broadcast_send(*, broadcast: Broadcast) -> int:
+    """Plan the outbox for a draft or scheduled broadcast and start delivery; returns the number
+    of messages planned.
+
+    Planning is one INSERT ... SELECT per channel from the event's RSVPs joined to the people's
+    consent, so 100,000 recipients cost a few statements, not 100,000 round trips. The unique key
+    (broadcast, person, channel) makes planning twice harmless. Consent is checked again when each
+    message is claimed.
+    """
+    with transaction.atomic():
+        updated = Broadcast.objects.filter(
+            pk=broadcast.pk, status__in=[Broadcast.Status.DRAFT, Broadcast.Status.SCHEDULED]
+        ).update(status=Broadcast.Status.SENDING, planned_at=timezone.now())
+        if not updated:  # another tick planned it, or it was cancelled
+            return 0
+        broadcast.status = Broadcast.Status.SENDING
+        planned = outbox_plan(broadcast=broadcast)
+    from meetup.broadcasts import tasks
+
+    transaction.on_commit(tasks.kick)
+    return planned
+
+
+def outbox_plan(*, broadcast: Broadcast, audience_q: Q | None = None) -> int:
+    """Insert the broadcast's delivery rows in set-based SQL. Call inside a transaction."""
+    audience = AUDIENCES[broadcast.audience] if audience_q is None else audience_q
+    transactional = broadcast.kind in Broadcast.AUTOMATIC
+    plans = []
+    if broadcast.uses_sms:
+        plans.append((Delivery.Channel.SMS, sms_consent("user__")))
+    if broadcast.uses_email:
+        consent = email_consent("user__", transactional=transactional)
+        if broadcast.channels == Broadcast.Channels.SMS_OR_EMAIL:
+            consent &= ~sms_consent("user__")
+        plans.append((Delivery.Channel.EMAIL, consent))
+    not_before = broadcast.scheduled_for or timezone.now()
+    planned = 0
+    for channel, consent in plans:
+        rows = (
+            RSVP.objects.filter(audience, consent, event_id=broadcast.event_id)
+            .annotate(
+                b_id=Value(broadcast.pk, output_field=IntegerField()),
+                b_channel=Value(channel, output_field=CharField()),
+                b_blank=Value("", output_field=CharField()),
+                b_status=Value(Delivery.Status.QUEUED, output_field=CharField()),
+                b_not_before=Value(not_before, output_field=DateTimeField()),
+                b_zero=Value(0, output_field=IntegerField()),
+                b_false=Value(False, output_field=BooleanField()),
+            )
+            .order_by("created_at", "id")
+            .values_list("b_id", "user_id", "b_channel", "b_blank", "b_blank", "b_status", "b_not_before",
+                         "b_zero", "b_blank", "b_blank", "b_false")
+        )
+        planned += _insert_select(rows)
+    return planned
+
+
+_COLUMNS = "broadcast_id, user_id, channel, key, template, status, not_before, attempts, provider_id, error, " \
+           "possible_duplicate"
+
+
+def _insert_select(queryset) -> int:
+    select, params = queryset.query.sql_with_params()
+    table = Delivery._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = f"INSERT INTO {table} ({_COLUMNS}) {select} ON CONFLICT DO NOTHING"
+    else:
+        sql = f"INSERT OR IGNORE INTO {table} ({_COLUMNS}) {select}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def broadcast_cancel(*, broadcast: Broadcast) -> int:
+    """Stop a scheduled or sending broadcast: messages not yet claimed are not sent. Returns how
+    many were cancelled; messages already in flight finish."""
+    with transaction.atomic():
+        updated = Broadcast.objects.filter(
+            pk=broadcast.pk, status__in=[Broadcast.Status.SCHEDULED, Broadcast.Status.SENDING],
+            kind__in=[Broadcast.Kind.ANNOUNCEMENT, Broadcast.Kind.LOGISTICS],
+        ).update(status=Broadcast.Status.CANCELLED, cancelled_at=timezone.now())
+        if not updated:
+            return 0
+        broadcast.status = Broadcast.Status.CANCELLED
+        return Delivery.objects.filter(broadcast=broadcast, status=Delivery.Status.QUEUED).update(
+            status=Delivery.Status.CANCELLED, error="Cancelled by an organiser", updated_at=timezone.now())
+
+
+def broadcasts_due_send(*, now: datetime | None = None) -> int:
+    """Send the scheduled broadcasts whose time has come; returns how many started."""
+    now = now or timezone.now()
+    started = 0
+    for broadcast in Broadcast.objects.filter(status=Broadcast.Status.SCHEDULED, scheduled_for__lte=now):
+        broadcast_send(broadcast=broadcast)
+        started += 1
+    return started
+
+
+def broadcasts_finish() -> int:
+    """Mark sending broadcasts with nothing left queued or in flight as sent."""
+    busy = Delivery.objects.filter(broadcast=OuterRef("pk"),
+                                   status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])
+    return (
+        Broadcast.objects.filter(status=Broadcast.Status.SENDING)
+        .exclude(kind=Broadcast.Kind.RSVP)
+        .exclude(Exists(busy))
+        .update(status=Broadcast.Status.SENT, finished_at=timezone.now())
+    )
+
+
+# --- Automatic messages ---------------------------------------------------------------------------------
+def rsvp_messages_plan(*, limit: int = 1000) -> int:
+    """Turn the RSVP emails owed (see RSVP.notified_status) into deliveries on each event's RSVP
+    stream, and mark them told, in one transaction; returns how many were planned.
+
+    The RSVP rows are locked SKIP LOCKED, so ticks running at once share the work and each change
+    of status is planned once. The RSVP hot path pays nothing for this.
+    """
+    from meetup.events.notifications import OWED, owed_kind
+
+    with transaction.atomic():
+        owed = list(
+            RSVP.objects.select_for_update(skip_locked=True, of=("self",)).filter(OWED)
+            .select_related("user").order_by("id")[:limit]
+        )
+        if not owed:
+            return 0
+        streams = {}
+        for event_id in {r.event_id for r in owed}:
+            streams[event_id], _ = Broadcast.objects.get_or_create(
+                event_id=event_id, kind=Broadcast.Kind.RSVP,
+                defaults={"channels": Broadcast.Channels.EMAIL, "status": Broadcast.Status.SENDING,
+                          "subject": "Tickets and waitlist updates", "planned_at": timezone.now()},
+            )
+        now = timezone.now()
+        Delivery.objects.bulk_create([
+            Delivery(broadcast=streams[r.event_id], user_id=r.user_id, channel=Delivery.Channel.EMAIL,
+                     key=f"{r.pk}:{uuid.uuid4().hex[:12]}", template=owed_kind(r), not_before=now)
+            for r in owed if r.user.email and r.user.email_undeliverable_at is None
+        ])
+        RSVP.objects.filter(pk__in=[r.pk for r in owed]).update(notified_status=F("status"))
+    from meetup.broadcasts import tasks
+
+    transaction.on_commit(tasks.kick)
+    return len(owed)
+
+
+def venue_change_send(*, event: Event, old_venue_name: str, created_by=None) -> Broadcast:
+    """One message to everyone going (including those just promoted): by text where they agreed
+    to texts, otherwise by email with the updated calendar file. Call inside the move's
+    transaction, so the message exists exactly when the move does."""
+    venue = event.venue
+    moved = f"has moved from {old_venue_name} to" if old_venue_name else "has moved to"
+    body = (
+        f"Hi {{first_name}}, {{event}} {moved} {venue.name}, {venue.address}. "
+        "Same time ({starts_at}); your ticket stays valid: {ticket_link}"
+    )
+    broadcast = Broadcast.objects.create(
+        event=event, kind=Broadcast.Kind.VENUE_CHANGE, channels=Broadcast.Channels.SMS_OR_EMAIL,
+        audience=Broadcast.Audience.GOING, subject=f"New venue for {event.title}: {venue.name}", body=body,
+        valid_until=event.ends_at, created_by=created_by,
+    )
+    broadcast_send(broadcast=broadcast)
+    return broadcast
+
+
+# --- What comes back ----------------------------------------------------------------------------------
+# Provider statuses that move a delivery on; anything else (queued, accepted, sending) says nothing new.
+_SMS_STATUS = {"sent": Delivery.Status.SENT, "delivered": Delivery.Status.DELIVERED, "read": Delivery.Status.DELIVERED,
+               "undelivered": Delivery.Status.FAILED, "failed": Delivery.Status.FAILED}
+# Which statuses a report may replace: a late "sent" never overwrites "delivered".
+_MAY_REPLACE = {
+    Delivery.Status.SENT: [Delivery.Status.SENDING, Delivery.Status.SENT],
+    Delivery.Status.DELIVERED: [Delivery.Status.SENDING, Delivery.Status.SENT, Delivery.Status.FAILED],
+    Delivery.Status.FAILED: [Delivery.Status.SENDING, Delivery.Status.SENT],
+}
+
+
+def delivery_report(*, channel: str, provider_id: str, provider_status: str, error: str = "") -> int:
+    """Apply a provider's delivery report to the delivery it sent; returns rows changed."""
+    status = _SMS_STATUS.get(provider_status) if channel == Delivery.Channel.SMS else provider_status
+    if status not in _MAY_REPLACE or not provider_id:
+        return 0
+    changes = {"status": status, "updated_at": timezone.now()}
+    if status == Delivery.Status.FAILED:
+        changes["error"] = error[:300] or "The provider could not deliver it."
+    with transaction.atomic():
+        failed = list(Delivery.objects.filter(channel=channel, provider_id=provider_id,
+                                              status__in=_MAY_REPLACE[status]).select_related("broadcast"))
+        changed = Delivery.objects.filter(pk__in=[d.pk for d in failed]).update(**changes)
+        if status == Delivery.Status.FAILED:
+            for delivery in failed:
+                email_fallback_plan(delivery=delivery)
+    return changed
+
+
+def email_fallback_plan(*, delivery: Delivery) -> bool:
+    """A text that failed for good goes by email instead, where the broadcast asked for SMS or
+    email and the person may be emailed."""
+    broadcast = delivery.broadcast
+    if delivery.channel != Delivery.Channel.SMS or broadcast.channels != Broadcast.Channels.SMS_OR_EMAIL:
+        return False
+    if not User.objects.filter(email_consent(), pk=delivery.user_id).exists():
+        return False
+    _, created = Delivery.objects.get_or_create(
+        broadcast=broadcast, user_id=delivery.user_id, channel=Delivery.Channel.EMAIL, key="",
+        defaults={"not_before": timezone.now()},
+    )
+    return created
+
+
+def email_undeliverable_mark(*, address: str) -> int:
+    """A hard bounce: stop emailing this address until the person changes it."""
+    return User.objects.filter(email__iexact=address, email_undeliverable_at__isnull=True).update(
+        email_undeliverable_at=timezone.now())
+
+
+def email_unsubscribe(*, user: User, source: str = ConsentRecord.Source.UNSUBSCRIBE_LINK, wording: str) -> bool:
+    """Opt out of emails (a one-click link, a complaint); returns whether anything changed."""
+    return consent_set(user=user, channel="email", granted=False, source=source, wording=wording)
