@@ -207,12 +207,14 @@ QUIET_HOURS_START = env_int("QUIET_HOURS_START", 21, minimum=0)
 QUIET_HOURS_END = env_int("QUIET_HOURS_END", 8, minimum=0)
 if QUIET_HOURS_START > 23 or QUIET_HOURS_END > 23:
     raise ImproperlyConfigured("QUIET_HOURS_START and QUIET_HOURS_END are hours of the day, 0 to 23.")
-# Delivery workers started per channel, messages claimed at a time, tries before a message fails,
-# and how long a claimed message may stay in flight before its worker is taken for dead.
+# Delivery tasks run at once per channel and how long each runs before handing over, messages
+# claimed at a time, tries before a message fails, and how long a claimed message may stay in
+# flight before its worker is taken for dead.
 BROADCAST_WORKERS = env_int("BROADCAST_WORKERS", 2, minimum=1)
+BROADCAST_TASK_SECONDS = env_int("BROADCAST_TASK_SECONDS", 20, minimum=1)
 BROADCAST_BATCH_SIZE = env_int("BROADCAST_BATCH_SIZE", 50, minimum=1)
 BROADCAST_MAX_ATTEMPTS = env_int("BROADCAST_MAX_ATTEMPTS", 5, minimum=1)
-BROADCAST_STALE_AFTER = env_int("BROADCAST_STALE_AFTER", 300, minimum=5)
+BROADCAST_STALE_AFTER = env_int("BROADCAST_STALE_AFTER", 300, minimum=2)
 
 # --- Hugging Face Hub -----------------------------------------------------------------------------
 HF_ENDPOINT = env_url("HF_ENDPOINT", ("http", "https"), "https://huggingface.co")

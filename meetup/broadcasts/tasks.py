@@ -9,10 +9,6 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-# A slot outlives its task's time budget; a worker killed mid-task frees its slot by expiry.
-SLOT_SECONDS = 60
-BUDGET_SECONDS = 20.0
-
 
 def _slot(channel: str, index: int) -> str:
     return f"broadcasts:worker-slot:{channel}:{index}"
@@ -25,7 +21,8 @@ def kick(channels=None) -> int:
     started = 0
     for channel in channels if channels is not None else due_channels():
         for index in range(settings.BROADCAST_WORKERS):
-            if cache.add(_slot(channel, index), 1, timeout=SLOT_SECONDS):
+            # A slot outlives its task's time budget; a worker killed mid-task frees it by expiry.
+            if cache.add(_slot(channel, index), 1, timeout=settings.BROADCAST_TASK_SECONDS + 10):
                 DELIVER[channel].delay(index)
                 started += 1
     return started
@@ -35,7 +32,7 @@ def _deliver(channel: str, slot: int) -> int:
     from meetup.broadcasts.outbox import outbox_work
 
     try:
-        handled, more = outbox_work(channel=channel, budget_seconds=BUDGET_SECONDS)
+        handled, more = outbox_work(channel=channel, budget_seconds=settings.BROADCAST_TASK_SECONDS)
     finally:
         cache.delete(_slot(channel, slot))
     if more:

@@ -1,13 +1,7 @@
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
-from django.db import connection
 from django.db.models import F
 
 from meetup.broadcasts.models import Delivery
@@ -15,8 +9,7 @@ from meetup.events import services
 from meetup.events.models import RSVP
 from tests.factories import EventFactory, UserFactory, VenueFactory
 from tests.outbox import deliver_all
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workers import broker_url, start_worker, stop_worker, worker_env
 
 
 @pytest.fixture
@@ -98,24 +91,17 @@ def test_a_real_worker_process_sends_the_promotion_email(smtp_inbox, tmp_path):
     RSVP.objects.update(notified_status=F("status"))  # both were told where they stood
     services.rsvp_cancel(event=event, user=first)
 
-    db = connection.settings_dict
-    broker = settings.REDIS_URL.rsplit("/", 1)[0] + "/14"
-    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-           "REDIS_URL": broker, "EMAIL_URL": f"smtp://127.0.0.1:{settings.EMAIL_PORT}", "DATA_DIR": str(tmp_path)}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "meetup", "worker", "-Q", "default,email", "-c", "1", "--pool", "solo",
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    broker = broker_url(14)
+    worker = start_worker(worker_env(broker, tmp_path, EMAIL_URL=f"smtp://127.0.0.1:{settings.EMAIL_PORT}"),
+                          "default,email")
     try:
-        redis.Redis.from_url(broker).flushdb()  # nothing left over from an earlier run
         with app.connection_for_write(broker) as conn:
             app.send_task("broadcasts.tick", queue="default", connection=conn)
         deadline = time.monotonic() + 60
         while not smtp_inbox.to("next@example.org") and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
-        worker.terminate()
-        _, stderr = worker.communicate(timeout=30)
+        stderr = stop_worker(worker)
 
     messages = smtp_inbox.to("next@example.org")
     assert [m["Subject"] for m in messages] == ["A seat opened up: you're going to Open Models Night"], stderr[-2000:]

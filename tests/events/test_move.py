@@ -1,9 +1,11 @@
 import pytest
 
+from meetup.broadcasts.models import Broadcast
 from meetup.events import services
 from meetup.events.models import RSVP, Booking, Event
 from meetup.lib.errors import Refused
 from tests.factories import EventFactory, UserFactory, VenueFactory
+from tests.outbox import deliver_all
 
 
 @pytest.fixture
@@ -32,6 +34,38 @@ def test_the_move_confirms_releases_raises_capacity_and_promotes_in_order(outgro
                                                                            ("Pier", "confirmed")]
 
 
+def test_everyone_going_gets_one_venue_change_message_tracked_per_recipient(outgrown, twilio_server, smtp_inbox):
+    event, big, rsvps = outgrown
+    texter = rsvps[0].user
+    texter.phone, texter.sms_opt_in = "+14155550142", True
+    texter.save()
+
+    services.venue_move(event=event, venue=big)
+    deliver_all()
+
+    broadcast = Broadcast.objects.get(kind="venue_change")
+    going = [r.user for r in rsvps[:5]]  # including the two just promoted
+    assert sorted(broadcast.deliveries.values_list("user__username", "channel")) == sorted(
+        [(texter.username, "sms")] + [(u.username, "email") for u in going[1:]])
+    assert set(broadcast.deliveries.values_list("status", flat=True)) == {"sent"}
+    assert "has moved from Loft to Pier" in twilio_server.to("+14155550142")[0]["Body"]
+    for user in going[1:]:
+        change = [m for m in smtp_inbox.to(user.email) if m["Subject"].startswith("New venue")]
+        assert len(change) == 1
+        assert "Pier" in change[0].get_body(preferencelist=("plain",)).get_content()
+    assert not any(m["Subject"].startswith("New venue") for r in rsvps[5:] for m in smtp_inbox.to(r.user.email))
+
+
+def test_a_failed_move_sends_no_message(outgrown, monkeypatch):
+    event, big, _ = outgrown
+    services.booking_create(venue=big, starts_at=event.starts_at, ends_at=event.ends_at, confirmed=True)
+
+    with pytest.raises(Refused):
+        services.venue_move(event=event, venue=big)
+
+    assert not Broadcast.objects.filter(kind="venue_change").exists()
+
+
 def test_the_calendar_file_shows_the_new_place(client, outgrown):
     event, big, _ = outgrown
     services.venue_move(event=event, venue=big)
@@ -53,6 +87,7 @@ def test_a_failure_after_the_booking_step_changes_nothing(outgrown, monkeypatch)
     assert (event.venue.name, event.capacity) == ("Loft", 3)
     assert list(Booking.objects.values_list("venue__name", "status")) == [("Loft", "confirmed")]
     assert RSVP.objects.filter(event=event, status="going").count() == 3
+    assert not Broadcast.objects.filter(kind="venue_change").exists()
 
 
 def test_a_taken_venue_refuses_the_move_and_changes_nothing(outgrown):

@@ -12,6 +12,7 @@ import argparse
 import base64
 import json
 import threading
+import time
 import uuid
 from collections import deque
 from email.utils import formatdate
@@ -36,6 +37,7 @@ class FakeTwilio:
         self.messages: list[dict] = []
         self.count = 0
         self.opted_out: set[str] = set()
+        self.latency = 0.0  # seconds each send takes, like a real API's round trip
         self._failures: deque = deque()
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer((host, port), self._handler())
@@ -107,6 +109,8 @@ class FakeTwilio:
                                      "more_info": f"https://www.twilio.com/docs/errors/{code}"}, headers)
 
             def do_POST(self):
+                if fake.latency:
+                    time.sleep(fake.latency)
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 expected = "Basic " + base64.b64encode(f"{fake.account_sid}:{fake.auth_token}".encode()).decode()
