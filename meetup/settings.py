@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ninja",
     "meetup.accounts",
     "meetup.events",
+    "meetup.showcase",
+    "hubsync",
 ]
 
 MIDDLEWARE = [
@@ -145,12 +147,20 @@ else:
     CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"events.send_owed_rsvp_emails": {"queue": "email"}}
+CELERY_TASK_ROUTES = {
+    "events.send_owed_rsvp_emails": {"queue": "email"},
+    "showcase.send_report_outcome": {"queue": "email"},
+    "showcase.*": {"queue": "default"},
+    "hubsync.*": {"queue": "default"},
+}
 CELERY_BEAT_SCHEDULE = {
     # RSVP emails are owed by the RSVP rows themselves; a short sweep keeps them within seconds.
     "rsvp-emails": {"task": "events.send_owed_rsvp_emails", "schedule": 3.0, "options": {"expires": 3.0}},
     "expire-holds": {"task": "events.expire_holds", "schedule": 60.0, "options": {"expires": 60.0}},
     "forecasts": {"task": "events.check_forecasts", "schedule": 900.0, "options": {"expires": 900.0}},
+    # Linked Hub repositories: counts every hour (webhooks bring content changes sooner).
+    "hub-refresh": {"task": "hubsync.refresh_linked", "schedule": 3600.0, "options": {"expires": 3600.0}},
+    "trending": {"task": "showcase.recompute_trending", "schedule": 600.0, "options": {"expires": 600.0}},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -270,6 +280,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The Hub client's HTTP library logs every request at INFO.
+    "loggers": {"httpx2": {"level": "WARNING"}},
     "root": {"handlers": ["console"], "level": env_choice(
         "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"
     )},

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hubsync.views import hub_webhook
 from meetup import views
 from meetup.accounts import views as account_views
 from meetup.api import api
@@ -14,6 +15,8 @@ urlpatterns = [
     path("profile/tokens/", account_views.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("", include("meetup.events.urls")),
+    path("", include("meetup.showcase.urls")),
+    path("hooks/hub", hub_webhook, name="hub_webhook"),
     path("admin/", admin.site.urls),
 ]
 
