@@ -57,11 +57,15 @@ class Card:
 
 def card_parse(text: str) -> Card:
     """A README split into its YAML metadata and its body, the body rendered and sanitised."""
-    card = RepoCard(text, ignore_metadata_errors=True)
-    headings = _HEADING.findall(card.text)
+    if text.lstrip().startswith("---"):
+        card = RepoCard(text, ignore_metadata_errors=True)
+        body, metadata = card.text, card.data.to_dict() if card.data else {}
+    else:  # no YAML block: the whole file is the body
+        body, metadata = text, {}
+    headings = _HEADING.findall(body)
     return Card(
-        html=render_markdown(card.text),
-        metadata=card.data.to_dict() if card.data else {},
+        html=render_markdown(body),
+        metadata=metadata,
         has_intended_use=any(_INTENDED_USE.search(h) for h in headings),
         has_limitations=any(_LIMITATIONS.search(h) for h in headings),
     )

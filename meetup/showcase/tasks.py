@@ -11,8 +11,8 @@ def resolve_link(self, link_id: int) -> str:
     from meetup.showcase.services import link_resolve
 
     link = ProjectLink.objects.filter(pk=link_id).first()
-    if link is None:
-        return "gone"
+    if link is None or link.status != ProjectLink.Status.PENDING:
+        return link.status if link else "gone"
     if wait := hub_paused_for():
         later(resolve_link, [link_id], wait)
         return "paused"
