@@ -6,16 +6,14 @@ fake server the tests and benchmarks run).
 """
 
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx2
 from django.conf import settings
-from huggingface_hub import HfApi
+from huggingface_hub import HfApi, hf_hub_url
 from huggingface_hub.errors import (
     GatedRepoError,
     HfHubHTTPError,
@@ -23,7 +21,13 @@ from huggingface_hub.errors import (
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
 )
-from huggingface_hub.utils import disable_progress_bars, parse_ratelimit_headers, validate_repo_id
+from huggingface_hub.utils import (
+    build_hf_headers,
+    get_session,
+    hf_raise_for_status,
+    parse_ratelimit_headers,
+    validate_repo_id,
+)
 
 REPO_TYPES = ("model", "dataset", "space")
 # Only what a refresh needs: a list page then carries no siblings, configs or widget data.
@@ -35,8 +39,6 @@ EXPAND_BY_TYPE = {
     "space": ["author", "sha", "lastModified", "private", "likes", "tags", "cardData", "sdk"],
 }
 CARD_MAX_BYTES = 200_000
-
-disable_progress_bars()  # workers log; they have no terminal to draw on
 
 
 class HubError(Exception):
@@ -191,18 +193,29 @@ class HubClient:
 
     def readme(self, ref: RepoRef, *, revision: str) -> str | None:
         """README.md at `revision`, or None when the repository has none or does not show it to
-        everyone. Fetched without our token: a gated card we can read must not be republished."""
-        with tempfile.TemporaryDirectory(prefix="hubsync-") as cache:
-            try:
-                path = self.api.hf_hub_download(ref.repo_id, "README.md", repo_type=ref.repo_type,
-                                                revision=revision or None, cache_dir=cache, token=False,
-                                                etag_timeout=self.timeout)
-            except (RemoteEntryNotFoundError, GatedRepoError, RepositoryNotFoundError):
-                return None
-            except Exception as exc:
-                raise _translate(exc) from exc
-            data = Path(path).read_bytes()[:CARD_MAX_BYTES]
-        return data.decode("utf-8", errors="replace")
+        everyone. Fetched without our token: a gated card we can read must not be republished.
+
+        One GET of the file URL, as `hf_hub_download` makes after its HEAD; the text goes to the
+        database, so the download cache (a HEAD, lock files and links per file) would only cost.
+        """
+        url = hf_hub_url(ref.repo_id, "README.md", repo_type=ref.repo_type, revision=revision or "main",
+                         endpoint=self.api.endpoint)
+        try:
+            with get_session().stream("GET", url, headers=build_hf_headers(token=False), timeout=self.timeout,
+                                      follow_redirects=True) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    hf_raise_for_status(response)
+                data = b""
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    if len(data) >= CARD_MAX_BYTES:
+                        break
+        except (RemoteEntryNotFoundError, GatedRepoError, RepositoryNotFoundError):
+            return None
+        except Exception as exc:
+            raise _translate(exc) from exc
+        return data[:CARD_MAX_BYTES].decode("utf-8", errors="replace")
 
 
 def hub_client() -> HubClient:

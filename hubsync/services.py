@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from huggingface_hub import RepoCard
 
@@ -32,6 +32,7 @@ _LIMITATIONS = re.compile(r"\b(limitations?|risks|bias(es)?)\b", re.IGNORECASE)
 # Fields a listing and a look-up both carry; a refresh writes a row only when one of them moved.
 SYNCED_FIELDS = ("author", "sha", "likes", "downloads", "pipeline_tag", "library_name", "license", "tags", "card_data",
                  "gated", "private", "last_modified", "status")
+COUNT_FIELDS = {"likes", "downloads"}
 
 
 # --- Rate limits ----------------------------------------------------------------------------------
@@ -161,11 +162,23 @@ def snapshots_record(hub_models: list[HubModel], *, day: date | None = None) -> 
     day = day or timezone.localdate()
     known = dict(LikeSnapshot.objects.filter(hub_model__in=[m.pk for m in hub_models], day=day)
                  .values_list("hub_model_id", "likes"))
-    rows = [LikeSnapshot(hub_model_id=m.pk, day=day, likes=m.likes, downloads=m.downloads)
-            for m in hub_models if known.get(m.pk) != m.likes]
-    if rows:
-        LikeSnapshot.objects.bulk_create(rows, batch_size=1000, update_conflicts=True,
-                                         unique_fields=["hub_model", "day"], update_fields=["likes", "downloads"])
+    rows = [m for m in hub_models if known.get(m.pk) != m.likes]
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":  # one statement however many rows
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO hubsync_likesnapshot (hub_model_id, day, likes, downloads)"
+                " SELECT id, %s, likes, downloads FROM unnest(%s::bigint[], %s::integer[], %s::bigint[])"
+                " AS v(id, likes, downloads)"
+                " ON CONFLICT (hub_model_id, day) DO UPDATE SET likes = EXCLUDED.likes, downloads = EXCLUDED.downloads",
+                [day, [m.pk for m in rows], [m.likes for m in rows], [m.downloads for m in rows]],
+            )
+    else:
+        LikeSnapshot.objects.bulk_create(
+            [LikeSnapshot(hub_model_id=m.pk, day=day, likes=m.likes, downloads=m.downloads) for m in rows],
+            batch_size=500, update_conflicts=True, unique_fields=["hub_model", "day"],
+            update_fields=["likes", "downloads"])
     return len(rows)
 
 
@@ -186,8 +199,10 @@ def author_refresh(*, repo_type: str, author: str, client: HubClient | None = No
     `missing` for a look-up each.
     """
     client = client or hub_client()
-    tracked = {m.repo_id: m for m in HubModel.objects.filter(repo_type=repo_type, repo_id__startswith=f"{author}/")}
-    result, changed = RefreshResult(), []
+    # The card text stays in the database unless a new one replaces it.
+    rows = HubModel.objects.filter(repo_type=repo_type, repo_id__startswith=f"{author}/").defer("card_html")
+    tracked = {m.repo_id: m for m in rows}
+    result, counts, changed, carded = RefreshResult(), [], [], []
     try:
         for info in client.list_repos(repo_type, author=author):
             hub_model = tracked.pop(info.repo_id, None)
@@ -195,12 +210,18 @@ def author_refresh(*, repo_type: str, author: str, client: HubClient | None = No
                 continue
             result.seen += 1
             values = _values(info)
-            if any(getattr(hub_model, k) != v for k, v in values.items()):
-                for name, value in values.items():
-                    setattr(hub_model, name, value)
-                if not info.private and info.sha != hub_model.card_sha:
-                    _card_apply(hub_model, client.readme(RepoRef(repo_type, info.repo_id), revision=info.sha), info.sha)
-                    result.cards += 1
+            moved = {k for k, v in values.items() if getattr(hub_model, k) != v}
+            if not moved:
+                continue
+            for name in moved:
+                setattr(hub_model, name, values[name])
+            if moved <= COUNT_FIELDS:
+                counts.append(hub_model)
+                continue
+            if not info.private and info.sha != hub_model.card_sha:
+                _card_apply(hub_model, client.readme(RepoRef(repo_type, info.repo_id), revision=info.sha), info.sha)
+                carded.append(hub_model)
+            else:
                 changed.append(hub_model)
     except RateLimited as exc:
         hub_pause(exc.retry_after)
@@ -208,14 +229,32 @@ def author_refresh(*, repo_type: str, author: str, client: HubClient | None = No
     finally:
         # What was read before a failure is kept.
         now = timezone.now()
-        for hub_model in changed:
+        for hub_model in counts + changed + carded:
             hub_model.fetched_at = now
-        HubModel.objects.bulk_update(changed, [*SYNCED_FIELDS, "card_html", "card_sha", "has_intended_use",
-                                               "has_limitations", "fetched_at"], batch_size=500)
-        result.changed = len(changed)
-    snapshots_record([m for m in changed if m.status == HubModel.Status.OK])
+        _counts_write(counts)
+        HubModel.objects.bulk_update(changed, [*SYNCED_FIELDS, "fetched_at"], batch_size=500)
+        HubModel.objects.bulk_update(carded, [*SYNCED_FIELDS, "card_html", "card_sha", "has_intended_use",
+                                              "has_limitations", "fetched_at"], batch_size=200)
+        result.changed, result.cards = len(counts) + len(changed) + len(carded), len(carded)
+    snapshots_record([m for m in counts + changed + carded if m.status == HubModel.Status.OK])
     result.missing = [m.pk for m in tracked.values() if m.status != HubModel.Status.NOT_FOUND]
     return result
+
+
+def _counts_write(rows: list[HubModel]) -> None:
+    """Store new like and download counts: the common refresh, so one statement on PostgreSQL
+    (Django's bulk_update builds a CASE per row and field)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        HubModel.objects.bulk_update(rows, ["likes", "downloads", "fetched_at"], batch_size=500)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE hubsync_hubmodel AS h SET likes = v.likes, downloads = v.downloads, fetched_at = %s"
+            " FROM unnest(%s::bigint[], %s::integer[], %s::bigint[]) AS v(id, likes, downloads) WHERE h.id = v.id",
+            [rows[0].fetched_at, [m.pk for m in rows], [m.likes for m in rows], [m.downloads for m in rows]],
+        )
 
 
 @dataclass

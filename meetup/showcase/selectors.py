@@ -73,7 +73,8 @@ def gallery(filters: GalleryFilters, *, user=None) -> QuerySet[Project]:
 
 def gallery_facets() -> dict[str, list[str]]:
     """The values the gallery can filter on: those of linked repositories (one query)."""
-    rows = (HubModel.objects.filter(status=HubModel.Status.OK, project_links__status=ProjectLink.Status.LINKED)
+    linked = ProjectLink.objects.filter(hub_model=OuterRef("pk"), status=ProjectLink.Status.LINKED)
+    rows = (HubModel.objects.filter(Exists(linked), status=HubModel.Status.OK)
             .values_list("pipeline_tag", "license", "library_name").distinct())
     tasks, licenses, libraries = set(), set(), set()
     for task, license_, library in rows:
@@ -81,6 +82,45 @@ def gallery_facets() -> dict[str, list[str]]:
         licenses.add(license_)
         libraries.add(library)
     return {"tasks": sorted(tasks - {""}), "licenses": sorted(licenses - {""}), "libraries": sorted(libraries - {""})}
+
+
+def gallery_events():
+    """(slug, title) of events that have projects, newest first."""
+    from meetup.events.models import Event
+
+    shown = Project.objects.filter(event=OuterRef("pk"), visibility=Visibility.VISIBLE)
+    return Event.objects.filter(Exists(shown)).order_by("-starts_at").values_list("slug", "title")
+
+
+@dataclass
+class Page:
+    """One page of a listing without a total count: counting 50,000 filtered rows costs more than
+    the page itself, and the gallery only needs "is there a next page"."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def page_of(queryset, number, size: int) -> Page:
+    number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+    start = (number - 1) * size
+    rows = list(queryset[start:start + size + 1])
+    return Page(rows[:size], number, len(rows) > size)
 
 
 def project_for(user, slug: str) -> Project | None:

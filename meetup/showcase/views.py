@@ -1,13 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_moderate
-from meetup.events.models import Event
 from meetup.lib.errors import Refused
 from meetup.showcase import access, selectors, services
 from meetup.showcase.forms import CollectionForm, CommentForm, ProjectForm, ReportForm
@@ -44,13 +42,12 @@ def gallery(request):
                                           ("q", "task", "license", "library", "event", "sort")})
     if filters.sort not in selectors.SORTS:
         filters.sort = "trending"
-    page = Paginator(selectors.gallery(filters, user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of(selectors.gallery(filters, user=request.user), request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "showcase/gallery.html", {
         "page": page, "filters": filters, "facets": selectors.gallery_facets(), "query": query.urlencode(),
-        "events": Event.objects.filter(projects__isnull=False).distinct().order_by("-starts_at")
-        .values_list("slug", "title"),
+        "events": selectors.gallery_events(),
         "sorts": [("trending", "Trending"), ("newest", "Newest"), ("most_liked", "Most liked")],
     })
 

@@ -109,6 +109,17 @@ class FakeHub:
         with self._lock:
             self._limits.append([path, seconds, times])
 
+    def bump(self, *, likes: int = 0, new_commit: bool = False) -> int:
+        """Change every repository at once: more likes and downloads, and a new commit if asked."""
+        with self._lock:
+            for repo in self.repos.values():
+                repo.likes += likes
+                repo.downloads += likes * 10
+                if new_commit:
+                    repo.sha = fake_sha(repo.repo_type, repo.repo_id, repo.sha)
+                    repo.readme = (repo.readme or "") + "\nUpdated.\n"
+            return len(self.repos)
+
     def count(self, method: str, path_part: str) -> int:
         return sum(1 for m, p in self.requests if m == method and path_part in p)
 
@@ -118,14 +129,14 @@ class FakeHub:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "FakeHub":
+    def start(self, *, port: int = 0) -> "FakeHub":
         hub = self
 
         class Handler(_Handler):
             pass
 
         Handler.hub = hub
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -146,6 +157,10 @@ class FakeHub:
 class _Handler(BaseHTTPRequestHandler):
     hub: FakeHub
     protocol_version = "HTTP/1.1"
+    # One write per response and no Nagle delay: otherwise keep-alive requests wait ~40 ms each on
+    # delayed ACKs.
+    wbufsize = -1
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):  # quiet
         pass
@@ -176,6 +191,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self._route("GET")
+
+    def do_POST(self):
+        """`POST /_fake/bump?likes=1&commit=1`: lets a benchmark in another process change the Hub."""
+        parts = urlsplit(self.path)
+        if parts.path != "/_fake/bump":
+            return self._error(404, "NotFound", "Not found")
+        query = parse_qs(parts.query)
+        changed = self.hub.bump(likes=int(query.get("likes", ["0"])[0]), new_commit=query.get("commit") == ["1"])
+        self._json(200, {"changed": changed})
 
     def _route(self, method: str):
         hub = self.hub
