@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "meetup.events",
     "meetup.broadcasts.apps.BroadcastsConfig",
     "anymail",
+    "meetup.showcase",
+    "hubsync",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "broadcasts.deliver_sms": {"queue": "sms"},
     "broadcasts.deliver_email": {"queue": "email"},
+    "showcase.send_report_outcome": {"queue": "email"},
+    "showcase.*": {"queue": "default"},
+    "hubsync.*": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     # Owed RSVP messages, scheduled blasts, retries due, stale claims: a short tick keeps messages
@@ -159,6 +164,9 @@ CELERY_BEAT_SCHEDULE = {
     "broadcasts-tick": {"task": "broadcasts.tick", "schedule": 3.0, "options": {"expires": 3.0}},
     "expire-holds": {"task": "events.expire_holds", "schedule": 60.0, "options": {"expires": 60.0}},
     "forecasts": {"task": "events.check_forecasts", "schedule": 900.0, "options": {"expires": 900.0}},
+    # Linked Hub repositories: counts every hour (webhooks bring content changes sooner).
+    "hub-refresh": {"task": "hubsync.refresh_linked", "schedule": 3600.0, "options": {"expires": 3600.0}},
+    "trending": {"task": "showcase.recompute_trending", "schedule": 600.0, "options": {"expires": 600.0}},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -300,6 +308,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The Hub client's HTTP library logs every request at INFO.
+    "loggers": {"httpx2": {"level": "WARNING"}},
     "root": {"handlers": ["console"], "level": env_choice(
         "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"
     )},

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hubsync.views import hub_webhook
 from meetup import views
 from meetup.accounts import views as account_views
 from meetup.api import api
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", include("meetup.events.urls")),
     path("", include("meetup.broadcasts.urls")),
     path("anymail/", include("anymail.urls")),
+    path("", include("meetup.showcase.urls")),
+    path("hooks/hub", hub_webhook, name="hub_webhook"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
-from meetup.accounts.roles import is_organiser
+from meetup.accounts.roles import can_moderate, is_organiser
 
 
 def roles(request):
-    return {"is_organiser": is_organiser(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    return {"is_organiser": is_organiser(user), "can_moderate": can_moderate(user)}

@@ -17,3 +17,14 @@ def can_manage_event(user, event) -> bool:
     # Selectors annotate this when they load the event for the caller; saves a query.
     known = getattr(event, "caller_organises", None)
     return known if known is not None else event.organisers.filter(pk=user.pk).exists()
+
+
+MODERATOR_GROUP = "Moderators"
+MODERATE_PERMISSION = "accounts.moderate"
+
+
+def can_moderate(user) -> bool:
+    """Staff, organisers, and people given the moderate permission (the Moderators group)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_staff or user.has_perm(ORGANISE_PERMISSION) or user.has_perm(MODERATE_PERMISSION)

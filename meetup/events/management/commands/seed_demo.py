@@ -75,6 +75,9 @@ class Command(BaseCommand):
         else:
             self._load_events(organiser, venues, attendees)
 
+        from meetup.showcase.demo import demo_seed
+
+        demo_seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(
             f"Organiser login: {ORGANISER_EMAIL} / {DEMO_PASSWORD}   Attendee login: {ATTENDEE_EMAIL} / {DEMO_PASSWORD}"
         ))
