@@ -16,9 +16,10 @@ class Broadcast(models.Model):
         LOGISTICS = "logistics", "Logistics (event within 24 hours)"
         RSVP = "rsvp", "RSVP messages"
         VENUE_CHANGE = "venue_change", "Venue change"
+        PROGRAM = "program", "Program decisions"
 
     # Kinds the platform sends by itself; organisers compose announcements and logistics.
-    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE)
+    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM)
 
     class Audience(models.TextChoices):
         GOING = "going", "Going"
@@ -40,7 +41,9 @@ class Broadcast(models.Model):
         SENT = "sent", "Sent"
         CANCELLED = "cancelled", "Cancelled"
 
-    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="broadcasts")
+    # Blasts, tickets and venue changes belong to an event; other automatic kinds may not.
+    event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="broadcasts")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
     channels = models.CharField(max_length=16, choices=Channels.choices, default=Channels.EMAIL)
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.GOING)
@@ -66,7 +69,8 @@ class Broadcast(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.event}: {self.subject or self.body[:40]}"
+        audience = f" to {self.event}" if self.event_id else ""
+        return f"{self.get_kind_display()}{audience}: {self.subject or self.body[:40]}"
 
     @property
     def uses_sms(self) -> bool:

@@ -28,6 +28,7 @@ from meetup.broadcasts.backends import PermanentError, TransientError, sms_backe
 from meetup.broadcasts.models import Broadcast, Delivery
 from meetup.broadcasts.quiet_hours import quiet_until, recipient_zone
 from meetup.broadcasts.ratelimit import Bucket
+from meetup.broadcasts.registry import email_builder
 from meetup.broadcasts.sms import segments
 
 logger = logging.getLogger(__name__)
@@ -182,10 +183,9 @@ def _send_sms(claimed: list[Delivery], recorder: _Recorder) -> None:
 
 
 def _email_message(delivery: Delivery, shared: _Shared):
-    if delivery.broadcast.kind == Broadcast.Kind.RSVP:
-        from meetup.events.notifications import rsvp_email
-
-        return rsvp_email(event=delivery.broadcast.event, user=delivery.user, kind=delivery.template)
+    builder = email_builder(delivery.broadcast.kind)
+    if builder is not None:
+        return builder(delivery)
     return render.broadcast_email(delivery.broadcast, delivery.user, shared(delivery.broadcast.event))
 
 
@@ -206,12 +206,9 @@ def _send_email(claimed: list[Delivery], recorder: _Recorder) -> None:
     mail = get_connection()
     try:
         for delivery in claimed:
-            if delivery.broadcast.kind == Broadcast.Kind.RSVP and delivery.template == "":
-                recorder.add(delivery, Delivery.Status.FAILED, error="Nothing to say")
-                continue
             message = _email_message(delivery, shared)
-            if message is None:  # the RSVP was cancelled since: it is owed nothing
-                recorder.add(delivery, Delivery.Status.CANCELLED, error="The RSVP was cancelled before sending")
+            if message is None:  # e.g. the RSVP was cancelled since: it is owed nothing
+                recorder.add(delivery, Delivery.Status.CANCELLED, error="No longer applies (changed before sending)")
                 continue
             message_id = render.stamp_message_id(message)
             message.connection = mail

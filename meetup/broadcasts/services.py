@@ -260,6 +260,23 @@ def rsvp_messages_plan(*, limit: int = 1000) -> int:
     return len(owed)
 
 
+def deliveries_enqueue(*, broadcast: Broadcast, messages, channel: str = Delivery.Channel.EMAIL) -> int:
+    """Queue automatic messages: `messages` are (user id, key, template) triples; the key makes
+    each message once-only, so enqueuing the same messages again adds nothing. Returns how many
+    were new. Their emails come from the builder registered for the broadcast's kind."""
+    messages = list(messages)
+    before = Delivery.objects.filter(broadcast=broadcast).count()
+    now = timezone.now()
+    with transaction.atomic():
+        Delivery.objects.bulk_create(
+            [Delivery(broadcast=broadcast, user_id=user_id, channel=channel, key=key, template=template, not_before=now)
+             for user_id, key, template in messages], ignore_conflicts=True, batch_size=2000)
+    from meetup.broadcasts import tasks
+
+    transaction.on_commit(tasks.kick)
+    return Delivery.objects.filter(broadcast=broadcast).count() - before
+
+
 def venue_change_send(*, event: Event, old_venue_name: str, created_by=None) -> Broadcast:
     """One message to everyone going (including those just promoted): by text where they agreed
     to texts, otherwise by email with the updated calendar file. Call inside the move's

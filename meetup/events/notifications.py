@@ -40,3 +40,8 @@ def rsvp_email(*, event, user, kind: str):
         images.append(emails.InlineImage("ticket-qr", tickets.qr_png(rsvp.ticket_code)))
     template = "rsvp-waitlisted" if kind == "waitlisted" else "rsvp-ticket"
     return emails.build(template, to=user.email, context=context, attachments=attachments, inline_images=images)
+
+
+def rsvp_email_for(delivery):
+    """The email of one delivery on an event's RSVP stream (see broadcasts.registry)."""
+    return rsvp_email(event=delivery.broadcast.event, user=delivery.user, kind=delivery.template)

@@ -1,0 +1,16 @@
+"""Automatic messages other apps send through the outbox (tickets, program decisions): each kind
+registers how to build one delivery's email, at send time, from the data as it is then."""
+
+from collections.abc import Callable
+
+_email_builders: dict[str, Callable] = {}
+
+
+def register_email(kind: str, builder: Callable) -> None:
+    """`builder(delivery)` returns the EmailMessage to send, or None when it no longer applies
+    (the delivery is then cancelled, not sent)."""
+    _email_builders[kind] = builder
+
+
+def email_builder(kind: str) -> Callable | None:
+    return _email_builders.get(kind)
