@@ -40,7 +40,7 @@ PUBLIC_BASE_URL = (env_url("PUBLIC_BASE_URL", ("http", "https")) or "http://127.
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "meetup.admin_apps.MeetupAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",
     "meetup.accounts",
     "meetup.events",
+    "meetup.audit",
     "meetup.broadcasts.apps.BroadcastsConfig",
     "anymail",
     "meetup.showcase",

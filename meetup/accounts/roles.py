@@ -19,6 +19,22 @@ def can_manage_event(user, event) -> bool:
     return known if known is not None else event.organisers.filter(pk=user.pk).exists()
 
 
+def can_check_in(user, event) -> bool:
+    """The door: organisers of this event, its door staff, and staff."""
+    if can_manage_event(user, event):
+        return True
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    known = getattr(event, "caller_at_door", None)
+    return known if known is not None else event.door_staff.filter(pk=user.pk).exists()
+
+
+def can_see_contacts(user, event) -> bool:
+    """Attendees' emails and phone numbers: the event's organisers and staff only (never door staff,
+    attendees or strangers)."""
+    return can_manage_event(user, event)
+
+
 MODERATOR_GROUP = "Moderators"
 MODERATE_PERMISSION = "accounts.moderate"
 

@@ -1,24 +1,29 @@
 from django.contrib import admin
 
+from meetup.broadcasts import services
 from meetup.broadcasts.models import Broadcast, Delivery
+from meetup.lib.admin import EventScopedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Broadcast)
-class BroadcastAdmin(admin.ModelAdmin):
+class BroadcastAdmin(EventScopedAdmin, ReadOnlyAdmin):
     list_display = ["__str__", "event", "kind", "channels", "audience", "status", "created_at", "finished_at"]
     list_filter = ["kind", "status", "channels"]
     search_fields = ["subject", "body", "event__title"]
     date_hierarchy = "created_at"
-    raw_id_fields = ["event", "created_by"]
     list_select_related = ["event"]
-    readonly_fields = ["planned_at", "finished_at", "cancelled_at"]
+    actions = ["cancel"]
+
+    @admin.action(description="Cancel selected (messages not yet sent)")
+    def cancel(self, request, queryset):
+        cancelled = sum(services.broadcast_cancel(broadcast=b, actor=request.user) for b in queryset)
+        self.message_user(request, f"{cancelled:,} messages will not be sent.")
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(EventScopedAdmin, ReadOnlyAdmin):
+    event_lookup = "broadcast__event"
     list_display = ["user", "broadcast", "channel", "status", "attempts", "sent_at", "error", "possible_duplicate"]
     list_filter = ["status", "channel", "possible_duplicate"]
     search_fields = ["user__username", "user__email", "provider_id"]
-    raw_id_fields = ["user", "broadcast"]
-    list_select_related = ["user", "broadcast"]
-    readonly_fields = ["provider_id", "claimed_at", "sent_at", "updated_at", "attempts"]
+    list_select_related = ["user", "broadcast", "broadcast__event"]

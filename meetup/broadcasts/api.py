@@ -106,7 +106,7 @@ def broadcast_cancel(request, broadcast_id: int):
     broadcast = _managed(request, broadcast_id)
     if not broadcast.cancellable:
         raise Refused("not_cancellable", f"This broadcast is {broadcast.get_status_display().lower()}.")
-    services.broadcast_cancel(broadcast=broadcast)
+    services.broadcast_cancel(broadcast=broadcast, actor=request.user)
     return _out(broadcast)
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from meetup.accounts.models import ConsentRecord, User
 from meetup.accounts.services import consent_set
+from meetup.audit.models import AuditEntry
+from meetup.audit.services import audit_record
 from meetup.broadcasts import render
 from meetup.broadcasts.models import Broadcast, Delivery
 from meetup.events.models import RSVP, Event
@@ -108,9 +110,21 @@ def broadcast_create(
         if send and scheduled_for:
             Broadcast.objects.filter(pk=broadcast.pk).update(status=Broadcast.Status.SCHEDULED)
             broadcast.status = Broadcast.Status.SCHEDULED
+            when = scheduled_for.astimezone(event.tz)
+            audit_record(actor=created_by, action=AuditEntry.Action.BROADCAST_SCHEDULED, event=event,
+                         broadcast=broadcast.pk,
+                         summary=f"Scheduled “{_title(broadcast)}” for {when:%Y-%m-%d %H:%M %Z}")
         elif send:
-            broadcast_send(broadcast=broadcast)
+            planned = broadcast_send(broadcast=broadcast)
+            audit_record(actor=created_by, action=AuditEntry.Action.BROADCAST_SENT, event=event,
+                         broadcast=broadcast.pk, summary=f"Sent “{_title(broadcast)}” to {planned:,} recipients "
+                                                         f"({broadcast.get_channels_display()})")
     return broadcast
+
+
+def _title(broadcast: Broadcast) -> str:
+    text = broadcast.subject or broadcast.body
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def broadcast_send(*, broadcast: Broadcast) -> int:
@@ -186,7 +200,7 @@ def _insert_select(queryset) -> int:
         return cursor.rowcount
 
 
-def broadcast_cancel(*, broadcast: Broadcast) -> int:
+def broadcast_cancel(*, broadcast: Broadcast, actor=None) -> int:
     """Stop a scheduled or sending broadcast: messages not yet claimed are not sent. Returns how
     many were cancelled; messages already in flight finish."""
     with transaction.atomic():
@@ -197,8 +211,11 @@ def broadcast_cancel(*, broadcast: Broadcast) -> int:
         if not updated:
             return 0
         broadcast.status = Broadcast.Status.CANCELLED
-        return Delivery.objects.filter(broadcast=broadcast, status=Delivery.Status.QUEUED).update(
+        cancelled = Delivery.objects.filter(broadcast=broadcast, status=Delivery.Status.QUEUED).update(
             status=Delivery.Status.CANCELLED, error="Cancelled by an organiser", updated_at=timezone.now())
+        audit_record(actor=actor, action=AuditEntry.Action.BROADCAST_CANCELLED, event=broadcast.event,
+                     broadcast=broadcast.pk, summary=f"Cancelled “{_title(broadcast)}”; {cancelled:,} not sent")
+        return cancelled
 
 
 def broadcasts_due_send(*, now: datetime | None = None) -> int:

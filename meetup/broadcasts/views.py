@@ -99,7 +99,7 @@ def broadcast_progress(request, broadcast_id: int):
 def broadcast_cancel(request, broadcast_id: int):
     broadcast = _managed_broadcast(request, broadcast_id)
     if broadcast.cancellable:
-        cancelled = services.broadcast_cancel(broadcast=broadcast)
+        cancelled = services.broadcast_cancel(broadcast=broadcast, actor=request.user)
         messages.success(request, f"Cancelled: {cancelled:,} messages not yet sent will not be.")
     else:
         messages.error(request, "Only a scheduled or sending broadcast can be cancelled.")

@@ -4,7 +4,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from meetup.accounts.roles import can_manage_event
+from meetup.accounts.roles import can_check_in, can_manage_event
 from meetup.events import selectors
 from meetup.events.models import Event
 
@@ -20,4 +20,12 @@ def managed_event(request, slug: str, *, counts: bool = True) -> Event:
     event = visible_event(request, slug, counts=counts)
     if not can_manage_event(request.user, event):
         raise PermissionDenied("Only this event's organisers may do this.")
+    return event
+
+
+def door_event(request, slug: str, *, counts: bool = True) -> Event:
+    """The event for the door page and check-in API: organisers and door staff."""
+    event = visible_event(request, slug, counts=counts)
+    if not can_check_in(request.user, event):
+        raise PermissionDenied("Only this event's organisers and door staff may check people in.")
     return event

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from meetup.events.models import RSVP, Booking, Event, Venue
+from meetup.accounts.roles import can_see_contacts
+from meetup.events import services
+from meetup.events.models import RSVP, Booking, Event, Invitation, Venue
+from meetup.lib.admin import EventScopedAdmin, ReadOnlyAdmin, csv_export_action
+from meetup.lib.errors import Refused
 
 
 @admin.register(Venue)
@@ -10,35 +14,106 @@ class VenueAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class BookingInline(admin.TabularInline):
+    model = Booking
+    extra = 0
+    fields = ["venue", "starts_at", "ends_at", "status", "hold_expires_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    extra = 0
+    fields = ["email", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventScopedAdmin):
+    event_lookup = ""
+    organiser_can_change = True
     list_display = ["title", "starts_at", "status", "capacity", "venue"]
-    list_filter = ["status"]
+    list_filter = ["status", "starts_at"]
     search_fields = ["title", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["organisers"]
+    filter_horizontal = ["organisers", "door_staff"]
     raw_id_fields = ["venue"]
+    # Capacity and venue moves promote the waitlist and message people: their own pages do that.
+    readonly_fields = ["capacity", "created_at", "updated_at"]
+    inlines = [BookingInline, InvitationInline]
+
+
+def _rsvp_row(rsvp):
+    return [rsvp.user.username, rsvp.user.public_name, rsvp.user.email, rsvp.user.phone or "", rsvp.status,
+            rsvp.created_at.isoformat(), rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else ""]
 
 
 @admin.register(RSVP)
-class RSVPAdmin(admin.ModelAdmin):
-    list_display = ["user", "event", "status", "created_at", "checked_in_at"]
-    list_filter = ["status", "event"]
+class RSVPAdmin(EventScopedAdmin, ReadOnlyAdmin):
+    list_display = ["user", "event", "status", "contact", "created_at", "checked_in_at"]
+    list_filter = ["status", ("checked_in_at", admin.EmptyFieldListFilter), "event"]
     search_fields = ["user__username", "user__email", "user__display_name"]
-    raw_id_fields = ["user", "event"]
+    date_hierarchy = "created_at"
     list_select_related = ["user", "event"]
-    readonly_fields = ["ticket_code"]
+    actions = ["promote", "check_in",
+               csv_export_action("rsvps.csv", ["username", "name", "email", "phone", "status", "created_at",
+                                               "checked_in_at"], _rsvp_row)]
+
+    def get_queryset(self, request):
+        self._request = request  # the contact column asks who is looking
+        return super().get_queryset(request)
+
+    @admin.display(description="Contact")
+    def contact(self, rsvp):
+        if not can_see_contacts(self._request.user, rsvp.event):
+            return "—"
+        return " · ".join(str(part) for part in (rsvp.user.email, rsvp.user.phone) if part)
+
+    @admin.action(description="Promote selected from the waitlist")
+    def promote(self, request, queryset):
+        done = 0
+        for rsvp in queryset.filter(status=RSVP.Status.WAITLISTED).select_related("event", "user"):
+            try:
+                services.rsvp_promote(rsvp=rsvp, actor=request.user)
+                done += 1
+            except Refused as exc:
+                self.message_user(request, f"{rsvp.user}: {exc.detail}", messages.WARNING)
+        self.message_user(request, f"Promoted {done} from the waitlist.", messages.SUCCESS)
+
+    @admin.action(description="Check in selected")
+    def check_in(self, request, queryset):
+        outcomes = [services.checkin(event=r.event, code=r.ticket_code, actor=request.user).outcome
+                    for r in queryset.select_related("event")]
+        self.message_user(request, f"Checked in {outcomes.count('checked_in')}; "
+                                   f"{len(outcomes) - outcomes.count('checked_in')} already in or not going.")
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(EventScopedAdmin, ReadOnlyAdmin):
     list_display = ["venue", "starts_at", "ends_at", "status", "event", "hold_expires_at"]
     list_filter = ["status", "venue"]
     date_hierarchy = "starts_at"
-    raw_id_fields = ["event", "created_by"]
     list_select_related = ["venue", "event"]
-    readonly_fields = ["status"]  # changed through the booking services, which keep venues unclashed
+    actions = ["confirm", "release"]
 
-    def has_add_permission(self, request):
-        return False
+    @admin.action(description="Confirm selected holds")
+    def confirm(self, request, queryset):
+        for booking in queryset.select_related("venue", "event"):
+            try:
+                services.booking_confirm(booking=booking, actor=request.user)
+            except Refused as exc:
+                self.message_user(request, f"{booking}: {exc.detail}", messages.WARNING)
+
+    @admin.action(description="Release selected bookings")
+    def release(self, request, queryset):
+        for booking in queryset.select_related("venue", "event"):
+            services.booking_release(booking=booking, actor=request.user)

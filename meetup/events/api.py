@@ -187,7 +187,7 @@ def event_patch(request, slug: str, payload: EventPatch):
     for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
-    services.event_update(event=event, **changes)
+    services.event_update(event=event, actor=request.user, **changes)
     return access.visible_event(request, slug)
 
 
@@ -237,10 +237,10 @@ def rsvp_csv(request, slug: str, status: Literal["going", "waitlisted", "cancell
 
 
 @router.post("/events/{slug}/checkins", response={200: CheckinOut, 201: CheckinOut},
-             summary="Check a ticket in (organisers)")
+             summary="Check a ticket in (organisers and door staff)")
 def checkin_create(request, slug: str, payload: CheckinIn):
-    event = access.managed_event(request, slug, counts=False)
-    result = services.checkin(event=event, code=payload.code)
+    event = access.door_event(request, slug, counts=False)
+    result = services.checkin(event=event, code=payload.code, actor=request.user)
     if result.outcome == "not_found":
         raise Refused("not_found", "No ticket with this code for this event.", status=404)
     rsvp = result.rsvp

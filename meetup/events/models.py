@@ -87,6 +87,8 @@ class Event(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     code_of_conduct_url = models.URLField(blank=True)
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organised_events", blank=True)
+    # Check-in only: the door page and the check-in API, nothing else.
+    door_staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="door_events", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,3 +190,37 @@ class ForecastAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: forecast passed {self.threshold}%"
+
+
+class Invitation(models.Model):
+    """An invitation by email to help run an event, as a co-organiser or at the door. It works
+    once, for the invited address, until it expires or is revoked."""
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", "Co-organiser"
+        DOOR = "door", "Door staff (check-in only)"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.get_role_display()} of {self.event}"
+
+    def state(self, now) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if now >= self.expires_at else "pending"

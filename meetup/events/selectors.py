@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -152,3 +154,18 @@ def event_forecast(event: Event, *, now=None):
     opens = event.rsvp_opens_at or event.created_at
     return forecast.forecast(arrivals, now=now, opens_at=opens, closes_at=event.rsvp_deadline,
                              show_up=forecast.show_up_from_history(list(past)))
+
+
+def checkins_per_slot(event: Event, *, minutes: int = 10) -> list[tuple]:
+    """Check-ins per `minutes` slot from the first to the last, in the event's time zone: how the
+    door is flowing. One query; the door admits a few thousand at most."""
+    times = sorted(RSVP.objects.filter(event=event, checked_in_at__isnull=False)
+                   .values_list("checked_in_at", flat=True).iterator(chunk_size=5000))
+    if not times:
+        return []
+    step = timedelta(minutes=minutes)
+    start = times[0].replace(minute=times[0].minute - times[0].minute % minutes, second=0, microsecond=0)
+    slots = [0] * (int((times[-1] - start) / step) + 1)
+    for moment in times:
+        slots[int((moment - start) / step)] += 1
+    return [((start + i * step).astimezone(event.tz), n) for i, n in enumerate(slots)]

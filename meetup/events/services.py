@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from meetup.accounts.models import User
+from meetup.audit.models import AuditEntry
+from meetup.audit.services import actor_name, audit_record
 from meetup.broadcasts.services import venue_change_send
 from meetup.events import capacity as seats
 from meetup.events import selectors
@@ -81,7 +83,7 @@ def event_create(
     return event
 
 
-def event_update(*, event: Event, capacity: int | None = None, **changes) -> list[int]:
+def event_update(*, event: Event, capacity: int | None = None, actor=None, **changes) -> list[int]:
     """Change an event's details and, through capacity_change, its capacity.
 
     Returns the ids of RSVPs promoted from the waitlist by a capacity increase.
@@ -98,14 +100,17 @@ def event_update(*, event: Event, capacity: int | None = None, **changes) -> lis
         with transaction.atomic():
             if changes:
                 event.save(update_fields=[*changes, "updated_at"])
+            if "venue" in changes:
+                audit_record(actor=actor, action=AuditEntry.Action.VENUE_MOVE, event=event,
+                             summary=f"Venue set to {event.venue.name if event.venue else 'none'}")
             if capacity is not None:
-                promoted = capacity_change(event=event, capacity=capacity)
+                promoted = capacity_change(event=event, capacity=capacity, actor=actor)
     except IntegrityError:
         raise ValidationError({"slug": ["An event with this slug already exists."]}) from None
     return promoted
 
 
-def capacity_change(*, event: Event, capacity: int) -> list[int]:
+def capacity_change(*, event: Event, capacity: int, actor=None) -> list[int]:
     """Set the capacity. Raising it promotes the waitlist in arrival order, in this transaction;
     lowering it never removes anyone who is going, it only stops new RSVPs from getting a seat.
 
@@ -114,7 +119,12 @@ def capacity_change(*, event: Event, capacity: int) -> list[int]:
     if capacity < 0:
         raise ValidationError({"capacity": ["Capacity cannot be negative."]})
     with seats.Settlement(event) as settlement:
+        before = settlement.event.capacity
         settlement.set_capacity(capacity)
+        if before != capacity:
+            audit_record(actor=actor, action=AuditEntry.Action.CAPACITY, event=event,
+                         summary=f"Capacity {before:,} → {capacity:,}; {len(settlement.promoted):,} promoted",
+                         before=before, after=capacity, promoted=len(settlement.promoted))
     return settlement.promoted
 
 
@@ -176,7 +186,7 @@ def rsvp_cancel(*, event: Event, user) -> RSVP:
     return rsvp
 
 
-def rsvp_promote(*, rsvp: RSVP) -> list[int]:
+def rsvp_promote(*, rsvp: RSVP, actor=None) -> list[int]:
     """An organiser lets one waitlisted person in, ahead of the queue. When the event is full this
     adds a seat (capacity + 1), so capacity is still never exceeded."""
     with seats.Settlement(rsvp.event) as settlement:
@@ -187,6 +197,8 @@ def rsvp_promote(*, rsvp: RSVP) -> list[int]:
         if not settlement.free:
             settlement.set_capacity(settlement.event.capacity + 1)
         settlement.add_going()
+        audit_record(actor=actor, action=AuditEntry.Action.PROMOTION, event=rsvp.event, rsvp=rsvp.pk,
+                     summary=f"Promoted {rsvp.user.public_name} from the waitlist")
     return [rsvp.pk, *settlement.promoted]
 
 
@@ -200,7 +212,13 @@ _CHECKIN_SQL = """
 WITH hit AS (
     UPDATE events_rsvp SET checked_in_at = clock_timestamp()
     WHERE event_id = %(event)s AND ticket_code = %(code)s AND status = 'going' AND checked_in_at IS NULL
-    RETURNING id, checked_in_at
+    RETURNING id, checked_in_at, user_id
+), logged AS (
+    INSERT INTO audit_auditentry (created_at, actor_id, actor_name, action, event_id, summary, detail)
+    SELECT hit.checked_in_at, %(actor)s, %(actor_name)s, 'checkin', %(event)s,
+           'Checked in ' || COALESCE(NULLIF(u.display_name, ''), NULLIF(u.first_name, ''), u.username),
+           jsonb_build_object('rsvp', hit.id)
+    FROM hit JOIN accounts_user u ON u.id = hit.user_id
 )
 SELECT (hit.id IS NOT NULL), r.id, r.status, COALESCE(hit.checked_in_at, r.checked_in_at),
        u.id, u.username, u.display_name, u.first_name
@@ -209,18 +227,19 @@ WHERE r.event_id = %(event)s AND r.ticket_code = %(code)s
 """
 
 
-def checkin(*, event: Event, code: str) -> CheckinResult:
+def checkin(*, event: Event, code: str, actor=None) -> CheckinResult:
     """Check a ticket in. A code works once; scanning it again says when it was used.
 
-    On PostgreSQL the door's hot path is one statement: the conditional update and the look-up
-    of who it was, so two devices scanning one ticket at once admit it once.
+    On PostgreSQL the door's hot path is one statement: the conditional update, the audit entry
+    and the look-up of who it was, so two devices scanning one ticket at once admit it once.
     """
     code = (code or "").strip()
     if not code:
         return CheckinResult("not_found")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_CHECKIN_SQL, {"event": event.pk, "code": code})
+            cursor.execute(_CHECKIN_SQL, {"event": event.pk, "code": code, "actor": getattr(actor, "pk", None),
+                                          "actor_name": actor_name(actor)})
             row = cursor.fetchone()
         if row is None:
             return CheckinResult("not_found")
@@ -231,9 +250,13 @@ def checkin(*, event: Event, code: str) -> CheckinResult:
         if admitted:
             return CheckinResult("checked_in", rsvp)
     else:
-        if RSVP.objects.filter(event=event, ticket_code=code, status=RSVP.Status.GOING,
-                               checked_in_at__isnull=True).update(checked_in_at=timezone.now()):
-            return CheckinResult("checked_in", _ticket(event, code))
+        with transaction.atomic():
+            if RSVP.objects.filter(event=event, ticket_code=code, status=RSVP.Status.GOING,
+                                   checked_in_at__isnull=True).update(checked_in_at=timezone.now()):
+                rsvp = _ticket(event, code)
+                audit_record(actor=actor, action=AuditEntry.Action.CHECKIN, event=event, rsvp=rsvp.pk,
+                             summary=f"Checked in {rsvp.user.public_name}")
+                return CheckinResult("checked_in", rsvp)
         rsvp = _ticket(event, code)
         if rsvp is None:
             return CheckinResult("not_found")
@@ -304,21 +327,28 @@ def _overlapping(booking: Booking):
                                   ends_at__gt=booking.starts_at).exclude(pk=booking.pk)
 
 
-def booking_confirm(*, booking: Booking) -> Booking:
+def booking_confirm(*, booking: Booking, actor=None) -> Booking:
     """Confirm a hold that has not expired."""
-    updated = Booking.objects.filter(
-        Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=timezone.now()),
-        pk=booking.pk, status=Booking.Status.HELD,
-    ).update(status=Booking.Status.CONFIRMED, hold_expires_at=None)
-    booking.refresh_from_db()
-    if not updated and booking.status != Booking.Status.CONFIRMED:
-        raise Refused("hold_expired" if booking.status in (Booking.Status.HELD, Booking.Status.EXPIRED)
-                      else "booking_released", "This hold is no longer active; book the venue again.")
+    with transaction.atomic():
+        updated = Booking.objects.filter(
+            Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=timezone.now()),
+            pk=booking.pk, status=Booking.Status.HELD,
+        ).update(status=Booking.Status.CONFIRMED, hold_expires_at=None)
+        booking.refresh_from_db()
+        if not updated and booking.status != Booking.Status.CONFIRMED:
+            raise Refused("hold_expired" if booking.status in (Booking.Status.HELD, Booking.Status.EXPIRED)
+                          else "booking_released", "This hold is no longer active; book the venue again.")
+        if updated:
+            audit_record(actor=actor, action=AuditEntry.Action.BOOKING, event=booking.event, booking=booking.pk,
+                         summary=f"Confirmed {booking.venue.name} for {booking.starts_at:%Y-%m-%d %H:%M}")
     return booking
 
 
-def booking_release(*, booking: Booking) -> Booking:
-    Booking.objects.filter(pk=booking.pk, status__in=_ACTIVE).update(status=Booking.Status.RELEASED)
+def booking_release(*, booking: Booking, actor=None) -> Booking:
+    with transaction.atomic():
+        if Booking.objects.filter(pk=booking.pk, status__in=_ACTIVE).update(status=Booking.Status.RELEASED):
+            audit_record(actor=actor, action=AuditEntry.Action.BOOKING, event=booking.event, booking=booking.pk,
+                         summary=f"Released {booking.venue.name} for {booking.starts_at:%Y-%m-%d %H:%M}")
     booking.refresh_from_db()
     return booking
 
@@ -374,6 +404,9 @@ def venue_move(*, event: Event, venue: Venue, capacity: int | None = None, creat
         old_venue_name = event.venue.name if event.venue else ""
         Event.objects.filter(pk=event.pk).update(venue=venue, updated_at=timezone.now())
         event.venue = venue
-        promoted = capacity_change(event=event, capacity=venue.capacity_standing if capacity is None else capacity)
+        audit_record(actor=created_by, action=AuditEntry.Action.VENUE_MOVE, event=event, venue=venue.pk,
+                     summary=f"Moved from {old_venue_name or 'no venue'} to {venue.name}")
+        promoted = capacity_change(event=event, capacity=venue.capacity_standing if capacity is None else capacity,
+                                   actor=created_by)
         venue_change_send(event=event, old_venue_name=old_venue_name, created_by=created_by)
         return promoted

@@ -124,9 +124,9 @@ def _own_booking(request, booking_id: int) -> Booking:
 
 @router.post("/bookings/{booking_id}/confirm", response=BookingOut, summary="Confirm a hold")
 def booking_confirm(request, booking_id: int):
-    return services.booking_confirm(booking=_own_booking(request, booking_id))
+    return services.booking_confirm(booking=_own_booking(request, booking_id), actor=request.user)
 
 
 @router.post("/bookings/{booking_id}/release", response=BookingOut, summary="Release a hold or booking")
 def booking_release(request, booking_id: int):
-    return services.booking_release(booking=_own_booking(request, booking_id))
+    return services.booking_release(booking=_own_booking(request, booking_id), actor=request.user)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from meetup.accounts.roles import can_manage_event, is_organiser
+from meetup.accounts.roles import can_manage_event, can_see_contacts, is_organiser
 from meetup.events import access, charts, exports, selectors, services, tickets
 from meetup.events.forms import TIMEZONES, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
 from meetup.events.models import RSVP, Booking, Venue
@@ -124,7 +124,8 @@ def event_edit(request, slug: str):
     if valid:
         changes = {k: v for k, v in form.cleaned_data.items() if k not in {"slug", "capacity"}}
         try:
-            promoted = services.event_update(event=event, capacity=form.cleaned_data["capacity"], **changes)
+            promoted = services.event_update(event=event, capacity=form.cleaned_data["capacity"], actor=request.user,
+                                             **changes)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -163,7 +164,7 @@ def rsvp_promote(request, slug: str, rsvp_id: int):
     event = access.managed_event(request, slug)
     rsvp = get_object_or_404(RSVP.objects.select_related("user", "event"), pk=rsvp_id, event=event)
     try:
-        services.rsvp_promote(rsvp=rsvp)
+        services.rsvp_promote(rsvp=rsvp, actor=request.user)
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
@@ -179,7 +180,7 @@ def capacity_change(request, slug: str):
     if form.is_bound and form.is_valid():
         new = form.cleaned_data["capacity"]
         if request.method == "POST":
-            promoted = services.capacity_change(event=event, capacity=new)
+            promoted = services.capacity_change(event=event, capacity=new, actor=request.user)
             messages.success(request, f"Capacity is now {new:,}; {len(promoted):,} promoted from the waitlist.")
             return redirect("event_detail", slug=slug)
         preview = list(selectors.waitlist_head(event, new - event.going_count))
@@ -188,33 +189,34 @@ def capacity_change(request, slug: str):
 
 @login_required
 def door(request, slug: str):
-    event = access.managed_event(request, slug)
+    event = access.door_event(request, slug)
     return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event)})
 
 
 @login_required
 def door_counts(request, slug: str):
-    event = access.managed_event(request, slug)
+    event = access.door_event(request, slug)
     return render(request, "events/_door_counts.html", {"event": event, "counts": selectors.checkin_counts(event)})
 
 
 @login_required
 def door_search(request, slug: str):
-    event = access.managed_event(request, slug)
+    event = access.door_event(request, slug)
     q = request.GET.get("q", "").strip()
     rsvps = selectors.rsvp_list(event, status=RSVP.Status.GOING, search=q)[:20] if len(q) >= 2 else []
-    return render(request, "events/_door_search.html", {"event": event, "rsvps": rsvps, "q": q})
+    return render(request, "events/_door_search.html", {
+        "event": event, "rsvps": rsvps, "q": q, "show_contacts": can_see_contacts(request.user, event)})
 
 
 @login_required
 @require_POST
 def door_checkin(request, slug: str):
     """Check in from the door page: a typed or scanned code, or a person found by name."""
-    event = access.managed_event(request, slug, counts=False)
+    event = access.door_event(request, slug, counts=False)
     code = request.POST.get("code", "")
     if request.POST.get("rsvp"):
         code = RSVP.objects.filter(event=event, pk=request.POST["rsvp"]).values_list("ticket_code", flat=True).first()
-    result = services.checkin(event=event, code=code or "")
+    result = services.checkin(event=event, code=code or "", actor=request.user)
     if request.headers.get("HX-Request"):
         return render(request, "events/_door_result.html", {"event": event, "result": result})
     # Without JavaScript the whole door page comes back with the result on it.
@@ -275,12 +277,26 @@ def dashboard(request, slug: str):
     if result.turnout_high > target:
         suggestions = list(selectors.venues_available(starts_at=event.starts_at, ends_at=event.ends_at,
                                                       min_capacity=result.turnout_high)[:5])
+    from meetup.broadcasts.selectors import broadcast_counts, broadcasts_of
+    from meetup.showcase.selectors import open_reports_for_event
+
+    slots = selectors.checkins_per_slot(event)
     return render(request, "events/dashboard.html", {
         "event": event, "forecast": result, "target": target,
         "chart": charts.rsvp_chart(result, capacity=target, closes_at=event.rsvp_deadline),
         "counts": selectors.checkin_counts(event), "alerts": list(event.forecast_alerts.all()),
-        "suggestions": suggestions,
+        "suggestions": suggestions, "slots": slots, "slot_max": max((n for _, n in slots), default=0),
+        "broadcasts": [(b, broadcast_counts(b)) for b in broadcasts_of(event)[:5]],
+        "reports": open_reports_for_event(event)[:5],
     })
+
+
+@login_required
+def dashboard_counts(request, slug: str):
+    """The dashboard's live counters (htmx polls them)."""
+    event = access.managed_event(request, slug)
+    return render(request, "events/_dashboard_counts.html", {
+        "event": event, "counts": selectors.checkin_counts(event)})
 
 
 @login_required

@@ -182,3 +182,11 @@ def hidden_content() -> tuple[QuerySet[Project], QuerySet[Comment]]:
     return (Project.objects.filter(visibility=Visibility.HIDDEN).order_by("-updated_at"),
             Comment.objects.filter(visibility=Visibility.HIDDEN).select_related("author", "project")
             .order_by("-created_at"))
+
+
+def open_reports_for_event(event) -> QuerySet[Report]:
+    """Open reports about projects shown at `event` or comments on them (the organiser dashboard)."""
+    return (
+        Report.objects.filter(Q(project__event=event) | Q(comment__project__event=event), status=Report.Status.OPEN)
+        .select_related("project", "comment__project").order_by("created_at")
+    )

@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from hubsync.client import RepoRef, parse_ref
 from hubsync.models import HubModel
 from meetup.accounts.roles import can_moderate
+from meetup.audit.models import AuditEntry
+from meetup.audit.services import audit_record
 from meetup.lib.errors import Refused
 from meetup.showcase import limits
 from meetup.showcase.models import (
@@ -307,23 +309,39 @@ def content_hide(*, moderator, project: Project | None = None, comment: Comment 
         type(target).objects.filter(pk=target.pk).update(visibility=Visibility.HIDDEN)
         target.visibility = Visibility.HIDDEN
         reports = Report.objects.filter(project=target) if project else Report.objects.filter(comment=target)
-        return _close_reports(reports, status=Report.Status.HIDDEN, moderator=moderator)
+        closed = _close_reports(reports, status=Report.Status.HIDDEN, moderator=moderator)
+        _audit(moderator, "Hid", project=project, comment=comment, reports=closed)
+        return closed
+
+
+def _audit(moderator, verb: str, *, project=None, comment=None, **detail) -> None:
+    target_project = project or comment.project
+    what = f"the project “{target_project.title}”" if project else f"a comment on “{target_project.title}”"
+    audit_record(actor=moderator, action=AuditEntry.Action.MODERATION, event=target_project.event,
+                 summary=f"{verb} {what}", project=target_project.pk, comment=comment.pk if comment else None,
+                 **detail)
 
 
 def content_restore(*, moderator, project: Project | None = None, comment: Comment | None = None) -> None:
     """Show a hidden project or comment again."""
     _moderator(moderator)
     target = project or comment
-    type(target).objects.filter(pk=target.pk).update(visibility=Visibility.VISIBLE)
-    target.visibility = Visibility.VISIBLE
+    with transaction.atomic():
+        type(target).objects.filter(pk=target.pk).update(visibility=Visibility.VISIBLE)
+        target.visibility = Visibility.VISIBLE
+        _audit(moderator, "Restored", project=project, comment=comment)
 
 
 def report_dismiss(*, moderator, report: Report) -> bool:
     """Close a report with no action; its reporter is told. False if it was already closed."""
     _moderator(moderator)
     with transaction.atomic():
-        return bool(_close_reports(Report.objects.filter(pk=report.pk), status=Report.Status.DISMISSED,
-                                   moderator=moderator))
+        closed = bool(_close_reports(Report.objects.filter(pk=report.pk), status=Report.Status.DISMISSED,
+                                     moderator=moderator))
+        if closed:
+            _audit(moderator, "Dismissed a report about", project=report.project, comment=report.comment,
+                   report=report.pk)
+        return closed
 
 
 def report_outcome_send(*, report: Report) -> None:

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """Who did what, when: one row per organiser action. Rows are never changed or deleted (a
+    PostgreSQL trigger refuses it too), and they outlive what they describe: the references are
+    plain ids, with the names copied at the time."""
+
+    class Action(models.TextChoices):
+        CAPACITY = "capacity", "Capacity changed"
+        VENUE_MOVE = "venue_move", "Moved to another venue"
+        BOOKING = "booking", "Booking changed"
+        PROMOTION = "promotion", "Promoted from the waitlist"
+        CHECKIN = "checkin", "Checked in"
+        BROADCAST_SENT = "broadcast_sent", "Message sent"
+        BROADCAST_SCHEDULED = "broadcast_scheduled", "Message scheduled"
+        BROADCAST_CANCELLED = "broadcast_cancelled", "Message cancelled"
+        MODERATION = "moderation", "Moderation"
+        ROLE = "role", "Roles changed"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=24, choices=Action.choices)
+    event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="audit_entries")
+    summary = models.CharField(max_length=300)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "-created_at"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or 'system'}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only.")

@@ -1,0 +1,104 @@
+"""The people who run an event: co-organisers and door staff, invited by email.
+
+Writes here follow services.py's rules (keyword-only, Refused for domain refusals) and record
+every change of role in the audit log.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from meetup.accounts.services import organiser_grant
+from meetup.audit.models import AuditEntry
+from meetup.audit.services import audit_record
+from meetup.events.models import Event, Invitation
+from meetup.lib import emails
+from meetup.lib.errors import Refused
+
+INVITATION_DAYS = 7
+
+
+def invitation_create(*, event: Event, email: str, role: str, invited_by) -> Invitation:
+    """Invite someone by email; the link works for that address for a week."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": ["Enter a valid email address."]}) from None
+    if role not in Invitation.Role.values:
+        raise ValidationError({"role": ["Choose co-organiser or door staff."]})
+    if event.organisers.filter(email__iexact=email).exists():
+        raise Refused("already_organiser", f"{email} already organises this event.")
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            event=event, email=email, role=role, token=secrets.token_urlsafe(32), invited_by=invited_by,
+            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS))
+        audit_record(actor=invited_by, action=AuditEntry.Action.ROLE, event=event, invitation=invitation.pk,
+                     summary=f"Invited {email} as {invitation.get_role_display().lower()}")
+        transaction.on_commit(lambda: _send(invitation))
+    return invitation
+
+
+def _send(invitation: Invitation) -> None:
+    from django.conf import settings
+
+    emails.send("team-invitation", to=invitation.email, context={
+        "invitation": invitation, "event": invitation.event,
+        "accept_url": settings.PUBLIC_BASE_URL + reverse("invitation_accept", args=[invitation.token]),
+        "inviter": invitation.invited_by.public_name if invitation.invited_by else "An organiser",
+    })
+
+
+def invitation_accept(*, token: str, user) -> Invitation:
+    """Accept an invitation as `user`, whose verified email must be the invited one."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().select_related("event").filter(token=token).first()
+        if invitation is None:
+            raise Refused("not_found", "This invitation does not exist.", status=404)
+        state = invitation.state(timezone.now())
+        if state != "pending":
+            raise Refused(f"invitation_{state}", f"This invitation has been {state}; ask for a new one.")
+        if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+            raise Refused("wrong_account", f"This invitation is for {invitation.email}; sign in with that address.",
+                          status=403)
+        event = invitation.event
+        if invitation.role == Invitation.Role.ORGANISER:
+            event.organisers.add(user)
+            organiser_grant(user=user)
+        else:
+            event.door_staff.add(user)
+        invitation.accepted_by, invitation.accepted_at = user, timezone.now()
+        invitation.save(update_fields=["accepted_by", "accepted_at"])
+        audit_record(actor=user, action=AuditEntry.Action.ROLE, event=event, invitation=invitation.pk,
+                     summary=f"{user.public_name} joined as {invitation.get_role_display().lower()}")
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, actor) -> bool:
+    with transaction.atomic():
+        revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
+        if revoked:
+            audit_record(actor=actor, action=AuditEntry.Action.ROLE, event=invitation.event,
+                         invitation=invitation.pk, summary=f"Revoked the invitation to {invitation.email}")
+    return bool(revoked)
+
+
+def team_remove(*, event: Event, user, role: str, actor) -> None:
+    """Take a co-organiser or door staff member off the event; the last organiser stays."""
+    with transaction.atomic():
+        if role == Invitation.Role.ORGANISER:
+            if event.organisers.count() <= 1:
+                raise Refused("last_organiser", "An event needs at least one organiser.")
+            event.organisers.remove(user)
+        else:
+            event.door_staff.remove(user)
+        audit_record(actor=actor, action=AuditEntry.Action.ROLE, event=event, user=user.pk,
+                     summary=f"Removed {user.public_name} as {Invitation.Role(role).label.lower()}")

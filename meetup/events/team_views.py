@@ -1,0 +1,84 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from meetup.events import access, team
+from meetup.events.models import Invitation
+from meetup.lib.errors import Refused
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Invitation.Role.choices, initial=Invitation.Role.DOOR)
+
+
+@login_required
+def team_page(request, slug: str):
+    """Who runs the event, and invitations for more hands."""
+    event = access.managed_event(request, slug, counts=False)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = team.invitation_create(event=event, invited_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except Refused as exc:
+            form.add_error("email", exc.detail)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("event_team", slug=slug)
+    now = timezone.now()
+    invitations = [(i, i.state(now)) for i in event.invitations.select_related("invited_by")[:50]]
+    return render(request, "events/team.html", {
+        "event": event, "form": form, "invitations": invitations,
+        "organisers": event.organisers.order_by("display_name"),
+        "door_staff": event.door_staff.order_by("display_name"),
+    })
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug: str, invitation_id: int):
+    event = access.managed_event(request, slug, counts=False)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, event=event)
+    if team.invitation_revoke(invitation=invitation, actor=request.user):
+        messages.success(request, f"The invitation to {invitation.email} no longer works.")
+    return redirect("event_team", slug=slug)
+
+
+@login_required
+@require_POST
+def team_remove(request, slug: str, role: str, user_id: int):
+    event = access.managed_event(request, slug, counts=False)
+    members = event.organisers if role == Invitation.Role.ORGANISER else event.door_staff
+    user = get_object_or_404(members.all(), pk=user_id)
+    try:
+        team.team_remove(event=event, user=user, role=role, actor=request.user)
+    except Refused as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"{user.public_name} no longer helps run {event.title}.")
+    return redirect("event_team", slug=slug)
+
+
+@login_required
+def invitation_accept(request, token: str):
+    invitation = get_object_or_404(Invitation.objects.select_related("event", "invited_by"), token=token)
+    if request.method == "POST":
+        try:
+            team.invitation_accept(token=token, user=request.user)
+        except Refused as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"Welcome to the team of {invitation.event.title}.")
+            target = "event_dashboard" if invitation.role == Invitation.Role.ORGANISER else "door"
+            return redirect(target, slug=invitation.event.slug)
+    return render(request, "events/invitation.html", {
+        "invitation": invitation, "state": invitation.state(timezone.now()), "user_model": get_user_model()})
