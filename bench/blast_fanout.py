@@ -6,7 +6,7 @@ Reports delivered messages/s over a plain loop that sends the same messages stra
 servers with the same concurrency; planning time (audience to outbox rows); and the workers'
 peak memory, which must not grow with the number of recipients.
 
-    python bench/blast_fanout.py [--recipients 20000] [--big] [--concurrency 4]
+    python bench/blast_fanout.py [--recipients 20000] [--big] [--concurrency 4] [--plan-only]
 """
 
 import argparse
@@ -75,6 +75,7 @@ def main():
     parser.add_argument("--recipients", type=int, default=20_000)
     parser.add_argument("--big", action="store_true", help="100,000 recipients")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--plan-only", action="store_true", help="measure planning only (no sending)")
     args = parser.parse_args()
     recipients = 100_000 if args.big else args.recipients
     stack.require("psql", "redis-cli")
@@ -96,7 +97,7 @@ def main():
     })
     try:
         stack.fresh_database()
-        result = run(recipients, args.concurrency)
+        result = plan_only(recipients) if args.plan_only else run(recipients, args.concurrency)
     finally:
         for server in servers:
             server.terminate()
@@ -132,6 +133,21 @@ def _audience(n: int):
             WHERE username LIKE 'p%%'""", [event.pk])
     capacity.recount(event)
     return organiser, event
+
+
+def plan_only(n: int) -> dict:
+    """Planning alone: the audience's consent applied and the outbox rows written."""
+    from meetup.broadcasts import services
+    from meetup.broadcasts.models import Delivery
+
+    organiser, event = _audience(n)
+    started = time.monotonic()
+    broadcast = services.broadcast_create(
+        event=event, created_by=organiser, kind="logistics", channels="both", subject="We crossed {event}!",
+        body="Hi {first_name}, see you at {venue} on {starts_at}.")
+    seconds = time.monotonic() - started
+    return {"recipients": n, "planned_rows": Delivery.objects.filter(broadcast=broadcast).count(),
+            "plan_seconds": round(seconds, 2)}
 
 
 def run(n: int, concurrency: int) -> dict:

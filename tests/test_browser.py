@@ -19,7 +19,7 @@ def page(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        page = browser.new_page()
+        page = browser.new_context().new_page()
         page.set_default_timeout(15_000)
         yield page
         browser.close()
@@ -79,3 +79,35 @@ def test_a_person_rsvps_sees_the_ticket_and_the_organiser_checks_it_in(page, liv
     page.get_by_role("button", name="Check in").click()
     page.get_by_text("Already checked in").wait_for()
     page.locator("#door-counts").get_by_text("1").wait_for()
+
+
+def test_an_organiser_changes_capacity_and_sees_the_dashboard_counters_move(page, live_server, organiser):
+    from tests.factories import PASSWORD, EventFactory, RSVPFactory, going
+
+    event = EventFactory(title="Open Models Night", capacity=3)
+    event.organisers.add(organiser)
+    going(event, 3)
+    for _ in range(2):
+        RSVPFactory(event=event, status="waitlisted")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(organiser.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto(f"{live_server.url}/events/{event.slug}/dashboard/")
+    going_count = page.locator("#dashboard-counts [data-count=going]")
+    waitlist = page.locator("#dashboard-counts [data-count=waitlist]")
+    assert (going_count.inner_text(), waitlist.inner_text()) == ("3", "2")
+
+    # A second tab changes the capacity; the dashboard left open in the first sees it live.
+    other = page.context.new_page()
+    other.set_default_timeout(15_000)
+    other.goto(f"{live_server.url}/events/{event.slug}/capacity/")
+    other.get_by_label("Capacity").fill("5")
+    other.get_by_role("button", name="Preview").click()
+    other.get_by_role("button", name="Set capacity to 5").click()
+    other.get_by_text("Capacity is now 5; 2 promoted from the waitlist.").wait_for()
+
+    page.locator("#dashboard-counts [data-count=going]", has_text="5").wait_for()
+    assert waitlist.inner_text() == "0"

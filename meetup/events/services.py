@@ -118,10 +118,11 @@ def capacity_change(*, event: Event, capacity: int, actor=None) -> list[int]:
     """
     if capacity < 0:
         raise ValidationError({"capacity": ["Capacity cannot be negative."]})
-    with seats.Settlement(event) as settlement:
-        before = settlement.event.capacity
-        settlement.set_capacity(capacity)
-        if before != capacity:
+    with transaction.atomic():
+        with seats.Settlement(event) as settlement:
+            before = settlement.event.capacity
+            settlement.set_capacity(capacity)
+        if before != capacity:  # the waitlist is settled when the settlement closes
             audit_record(actor=actor, action=AuditEntry.Action.CAPACITY, event=event,
                          summary=f"Capacity {before:,} → {capacity:,}; {len(settlement.promoted):,} promoted",
                          before=before, after=capacity, promoted=len(settlement.promoted))

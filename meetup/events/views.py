@@ -159,6 +159,16 @@ def rsvp_export(request, slug: str):
 
 
 @login_required
+def checkin_export(request, slug: str):
+    return exports.checkins_csv_response(access.managed_event(request, slug, counts=False))
+
+
+@login_required
+def project_export(request, slug: str):
+    return exports.projects_csv_response(access.managed_event(request, slug, counts=False))
+
+
+@login_required
 @require_POST
 def rsvp_promote(request, slug: str, rsvp_id: int):
     event = access.managed_event(request, slug)
@@ -182,7 +192,7 @@ def capacity_change(request, slug: str):
         if request.method == "POST":
             promoted = services.capacity_change(event=event, capacity=new, actor=request.user)
             messages.success(request, f"Capacity is now {new:,}; {len(promoted):,} promoted from the waitlist.")
-            return redirect("event_detail", slug=slug)
+            return redirect("event_dashboard", slug=slug)
         preview = list(selectors.waitlist_head(event, new - event.going_count))
     return render(request, "events/capacity.html", {"event": event, "form": form, "preview": preview})
 
