@@ -212,3 +212,16 @@ def test_a_tracking_webhook_without_the_secret_is_refused(client, postmark):
     response = client.post("/anymail/postmark/tracking/", "{}", content_type="application/json")
 
     assert response.status_code in (400, 401, 403)
+
+
+def test_changing_a_bounced_address_makes_it_deliverable_again(db):
+    from allauth.account.signals import email_changed
+    from django.utils import timezone
+
+    alice = person(email_undeliverable_at=timezone.now())
+
+    email_changed.send(sender=type(alice), request=None, user=alice, from_email_address=None,
+                       to_email_address=None)
+
+    alice.refresh_from_db()
+    assert alice.email_undeliverable_at is None
