@@ -46,6 +46,14 @@ def email_consent(prefix: str = "", *, transactional: bool = False) -> Q:
     return q if transactional else q & Q(**{f"{prefix}email_opt_in": True})
 
 
+def _kick_on_commit() -> None:
+    """Start delivery once the rows are committed; a broker outage never fails the caller (beat's
+    tick starts delivery as soon as the broker is back)."""
+    from meetup.broadcasts import tasks
+
+    transaction.on_commit(tasks.kick, robust=True)
+
+
 def _braced(names) -> str:
     return ", ".join("{" + name + "}" for name in names)
 
@@ -144,9 +152,7 @@ def broadcast_send(*, broadcast: Broadcast) -> int:
             return 0
         broadcast.status = Broadcast.Status.SENDING
         planned = outbox_plan(broadcast=broadcast)
-    from meetup.broadcasts import tasks
-
-    transaction.on_commit(tasks.kick)
+    _kick_on_commit()
     return planned
 
 
@@ -271,9 +277,7 @@ def rsvp_messages_plan(*, limit: int = 1000) -> int:
             for r in owed if r.user.email and r.user.email_undeliverable_at is None
         ])
         RSVP.objects.filter(pk__in=[r.pk for r in owed]).update(notified_status=F("status"))
-    from meetup.broadcasts import tasks
-
-    transaction.on_commit(tasks.kick)
+    _kick_on_commit()
     return len(owed)
 
 
@@ -288,9 +292,7 @@ def deliveries_enqueue(*, broadcast: Broadcast, messages, channel: str = Deliver
         Delivery.objects.bulk_create(
             [Delivery(broadcast=broadcast, user_id=user_id, channel=channel, key=key, template=template, not_before=now)
              for user_id, key, template in messages], ignore_conflicts=True, batch_size=2000)
-    from meetup.broadcasts import tasks
-
-    transaction.on_commit(tasks.kick)
+    _kick_on_commit()
     return Delivery.objects.filter(broadcast=broadcast).count() - before
 
 
