@@ -16,6 +16,7 @@ from meetup.events import selectors
 from meetup.events.models import RSVP, Booking, Event, Venue
 from meetup.lib import emails
 from meetup.lib.errors import Refused
+from meetup.lib.slugs import unique_slug
 
 EDITABLE_FIELDS = {
     "title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "status", "rsvp_opens_at",
@@ -24,12 +25,7 @@ EDITABLE_FIELDS = {
 
 
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "event"
-    slug, n = base, 1
-    while Event.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(Event, title, fallback="event", max_length=100)
 
 
 def _validated(event: Event) -> None:

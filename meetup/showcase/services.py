@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 
 from hubsync.client import RepoRef, parse_ref
 from hubsync.models import HubModel
@@ -16,6 +15,7 @@ from meetup.accounts.roles import can_moderate
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
 from meetup.lib.errors import Refused
+from meetup.lib.slugs import unique_slug
 from meetup.showcase import limits
 from meetup.showcase.models import (
     Collection,
@@ -35,12 +35,7 @@ FRESH_FOR = timedelta(minutes=10)
 
 
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:120] or "project"
-    slug, n = base, 1
-    while Project.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(Project, title, fallback="project", max_length=120)
 
 
 def hub_refs_parse(values) -> list[RepoRef]:
