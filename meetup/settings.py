@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "meetup.broadcasts.apps.BroadcastsConfig",
     "anymail",
     "meetup.showcase",
+    "meetup.program",
     "hubsync",
 ]
 
