@@ -184,7 +184,7 @@ def ranking(call: Call) -> Ranking:
     judges, assigned, conflicts = _panel(call)
     weights = dict(call.criteria.values_list("pk", "weight"))
     applications = list(call.applications.filter(status=Application.Status.SUBMITTED)
-                        .prefetch_related("members__user", "reviews__scores").order_by("id"))
+                        .prefetch_related("reviews__scores").order_by("id"))
     rows = []
     for application in applications:
         expected = _expected(application.pk, judges, assigned, conflicts)
