@@ -228,7 +228,7 @@ def _answers(call: Call, answers) -> dict[str, str]:
     return clean
 
 
-def _checked_fields(call: Call, *, startup_name=None, pitch=None, answers=None) -> None:
+def _checked_fields(*, startup_name=None, pitch=None) -> None:
     errors = {}
     if startup_name is not None and not (0 < len(startup_name.strip()) <= 120):
         errors["startup_name"] = ["Give the startup's name (up to 120 characters)."]
@@ -270,7 +270,7 @@ def application_create(*, call: Call, user, startup_name: str, pitch: str = "", 
     """An application by `user` (its first team member), as a draft or submitted. Each person is on
     at most one application per call: refused (ValidationError on `team`) otherwise. Only while
     the call is open."""
-    _checked_fields(call, startup_name=startup_name, pitch=pitch)
+    _checked_fields(startup_name=startup_name, pitch=pitch)
     members = _users(team, "team")
     if len(members) + 1 > MAX_TEAM:
         raise ValidationError({"team": [f"At most {MAX_TEAM} team members."]})
@@ -278,7 +278,6 @@ def application_create(*, call: Call, user, startup_name: str, pitch: str = "", 
     paths = _hub_links(hub_links)
     clean = _answers(call, answers or {})
     with transaction.atomic():
-        Call.objects.select_for_update().filter(pk=call.pk).get()
         _refuse_unless_open(call)
         if TeamMember.objects.filter(call=call, user=user).exists():
             raise Refused("already_applied", "You are already on an application to this call; edit that one.")
@@ -298,7 +297,7 @@ APPLICATION_EDITABLE = {"startup_name", "pitch", "team", "projects", "hub_links"
 
 def _locked_open(application: Application, user) -> Application:
     """The application's row, locked, checked against the deadline and its team."""
-    locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     if not locked.members.filter(user=user).exists():
         raise PermissionDenied("Only the application's team can change it.")
     _refuse_unless_open(locked.call)
@@ -312,7 +311,7 @@ def application_update(*, application: Application, user, submit: bool = False, 
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
     call = application.call
-    _checked_fields(call, startup_name=changes.get("startup_name"), pitch=changes.get("pitch"))
+    _checked_fields(startup_name=changes.get("startup_name"), pitch=changes.get("pitch"))
     members = _users(changes.pop("team"), "team") if "team" in changes else None
     if members is not None and len(members) + 1 > MAX_TEAM:
         raise ValidationError({"team": [f"At most {MAX_TEAM} team members."]})
@@ -381,23 +380,20 @@ def review_save(*, application: Application, judge, scores: dict, comment: str =
     call (keyed by criterion id) and a comment. Saving again replaces it."""
     _judging(application, judge)
     criteria = {c.pk: c for c in application.call.criteria.all()}
-    errors = []
     if not isinstance(scores, dict):
         raise ValidationError({"scores": ["Give scores keyed by criterion id."]})
-    values = {}
+    errors, values, named = [], {}, set()
     for key, value in scores.items():
-        try:
-            pk = int(key)
-        except (TypeError, ValueError):
-            pk = None
+        pk = int(key) if str(key).isdigit() else None
         if pk not in criteria:
             errors.append(f"This call has no criterion {key}.")
-        elif not isinstance(value, int) or isinstance(value, bool) or not SCORE_MIN <= value <= SCORE_MAX:
+            continue
+        named.add(pk)
+        if not isinstance(value, int) or isinstance(value, bool) or not SCORE_MIN <= value <= SCORE_MAX:
             errors.append(f"{criteria[pk].name}: score it from {SCORE_MIN} to {SCORE_MAX}.")
         else:
             values[pk] = value
-    missing = [c.name for pk, c in criteria.items() if pk not in values and not any(
-        str(pk) == str(k) for k in scores)]
+    missing = [c.name for pk, c in criteria.items() if pk not in named]
     if missing:
         errors.append(f"Score every criterion: {', '.join(missing)} missing.")
     if not criteria:
