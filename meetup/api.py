@@ -6,6 +6,7 @@ from meetup.broadcasts.api import router as broadcasts_router
 from meetup.events.api import router as events_router
 from meetup.events.venues_api import router as venues_router
 from meetup.lib.api import TokenAuth, install_error_handlers
+from meetup.program.api import router as program_router
 from meetup.showcase.api import router as showcase_router
 
 api = NinjaAPI(
@@ -23,3 +24,4 @@ api.add_router("", events_router)
 api.add_router("", venues_router)
 api.add_router("", broadcasts_router)
 api.add_router("", showcase_router)
+api.add_router("", program_router)

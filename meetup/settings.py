@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "meetup.broadcasts.apps.BroadcastsConfig",
     "anymail",
     "meetup.showcase",
+    "meetup.program",
     "hubsync",
 ]
 

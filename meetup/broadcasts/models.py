@@ -20,6 +20,9 @@ class Broadcast(models.Model):
 
     # Kinds the platform sends by itself; organisers compose announcements and logistics.
     AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM)
+    # Answers to what the person did themselves (their ticket, their application's outcome): sent
+    # even to those who unsubscribed from announcements, as long as the address works.
+    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM)
 
     class Audience(models.TextChoices):
         GOING = "going", "Going"

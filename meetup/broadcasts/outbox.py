@@ -58,7 +58,7 @@ def _claim_verdict(delivery: Delivery, now: datetime) -> tuple[str, str] | datet
         return None
     if not user.email or user.email_undeliverable_at:
         return Delivery.Status.FAILED, "The address bounced earlier"
-    if not user.email_opt_in and broadcast.kind != Broadcast.Kind.RSVP:
+    if not user.email_opt_in and broadcast.kind not in Broadcast.TRANSACTIONAL:
         return Delivery.Status.SKIPPED_OPTED_OUT, "Unsubscribed from emails before it was sent"
     return None
 

@@ -159,7 +159,7 @@ def broadcast_send(*, broadcast: Broadcast) -> int:
 def outbox_plan(*, broadcast: Broadcast, audience_q: Q | None = None) -> int:
     """Insert the broadcast's delivery rows in set-based SQL. Call inside a transaction."""
     audience = AUDIENCES[broadcast.audience] if audience_q is None else audience_q
-    transactional = broadcast.kind in Broadcast.AUTOMATIC
+    transactional = broadcast.kind in Broadcast.TRANSACTIONAL
     plans = []
     if broadcast.uses_sms:
         plans.append((Delivery.Channel.SMS, sms_consent("user__")))

@@ -78,6 +78,10 @@ class Command(BaseCommand):
         from meetup.showcase.demo import demo_seed
 
         demo_seed(stdout=self.stdout)
+
+        from meetup.program.demo import demo_seed as program_demo_seed
+
+        program_demo_seed(password=DEMO_PASSWORD, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(
             f"Organiser login: {ORGANISER_EMAIL} / {DEMO_PASSWORD}   Attendee login: {ATTENDEE_EMAIL} / {DEMO_PASSWORD}"
         ))
