@@ -2,9 +2,9 @@
 
 Reports, per page, the queries one request makes and the median latency (wrk) with few rows and
 with many, and the ratio of the two latencies. Parts: `gallery` (the project gallery at 10 and
-50,000 projects).
+50,000 projects) and `rsvps` (the event page and the organiser's RSVP list at 10 and 50,000 RSVPs).
 
-    python bench/pages.py [--part gallery] [--small 10] [--large 50000] [--seconds 8]
+    python bench/pages.py [--part gallery|rsvps] [--small 10] [--large 50000] [--seconds 8]
 """
 
 import argparse
@@ -17,25 +17,43 @@ import stack
 
 CONNECTIONS = 8
 PLAIN_GET = """
-function request() return wrk.format("GET", wrk.path) end
+function init(args) cookie = args[1] end
+function request()
+  if cookie and cookie ~= "" then return wrk.format("GET", wrk.path, {["Cookie"] = cookie}) end
+  return wrk.format("GET", wrk.path)
+end
 """
 
 
-def queries(path: str) -> int:
+def queries(path: str, user=None) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    client = Client(SERVER_NAME="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
     with CaptureQueriesContext(connection) as ctx:
-        response = Client(SERVER_NAME="127.0.0.1").get(path)
+        response = client.get(path)
     assert response.status_code == 200, response.status_code
     return len(ctx.captured_queries)
 
 
-def measure(base: str, path: str, seconds: int) -> dict:
-    run = stack.wrk(f"{base}{path}", PLAIN_GET, connections=CONNECTIONS, duration=seconds)
+def session_cookie(user) -> str:
+    """A signed-in session for wrk to send, from the same database gunicorn reads."""
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def measure(base: str, path: str, seconds: int, user=None) -> dict:
+    args = [session_cookie(user)] if user is not None else []
+    run = stack.wrk(f"{base}{path}", PLAIN_GET, connections=CONNECTIONS, duration=seconds, args=args)
     assert run["non_2xx"] == 0 and run["errors"] == 0, run
-    return {"queries": queries(path), "p50_ms": run["p50_ms"], "p99_ms": run["p99_ms"], "per_s": round(run["per_s"], 1)}
+    return {"queries": queries(path, user), "p50_ms": run["p50_ms"], "p99_ms": run["p99_ms"],
+            "per_s": round(run["per_s"], 1)}
 
 
 def gallery_rows(n: int, *, start: int, hub_models: list, event, owner) -> None:
@@ -86,7 +104,59 @@ def gallery(args, base_runner) -> dict:
     return result
 
 
-PARTS = {"gallery": gallery}
+def _rsvp_rows(event, n: int, *, start: int) -> None:
+    """n more people going (a tenth of them checked in), inserted in bulk."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+                                       is_active, date_joined, display_name, sms_opt_in, email_opt_in)
+            SELECT '', false, 'guest' || i, '', '', 'guest' || i || '@example.org', false, true, now(),
+                   'Guest ' || i, false, true
+            FROM generate_series(%s, %s) AS i""", [start, start + n - 1])
+        cursor.execute("""
+            INSERT INTO events_rsvp (event_id, user_id, status, created_at, ticket_code, notified_status,
+                                     checked_in_at)
+            SELECT %s, u.id, 'going', now() - (random() * interval '20 days'), md5(u.id::text), 'going',
+                   CASE WHEN u.id %% 10 = 0 THEN now() END
+            FROM accounts_user u LEFT JOIN events_rsvp r ON r.user_id = u.id AND r.event_id = %s
+            WHERE u.username LIKE 'guest%%' AND r.id IS NULL""", [event.pk, event.pk])
+
+
+def rsvps(args, base_runner) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetup.accounts.models import User
+    from meetup.events import capacity, services
+
+    organiser = User.objects.create(username="host", email="host@example.org")
+    now = timezone.now()
+    event = services.event_create(organiser=organiser, title="Big Night", starts_at=now + timedelta(days=5),
+                                  ends_at=now + timedelta(days=5, hours=3), timezone="Europe/Paris",
+                                  capacity=args.large, status="published")
+    paths = {"event_page": (f"/events/{event.slug}/", None),
+             "rsvp_list": (f"/events/{event.slug}/rsvps/", organiser)}
+    _rsvp_rows(event, args.small, start=0)
+    capacity.recount(event)
+    small = {name: base_runner(path, user) for name, (path, user) in paths.items()}
+    _rsvp_rows(event, args.large - args.small, start=args.small)
+    capacity.recount(event)
+    subprocess.run(["psql", stack.DATABASE_URL, "-qc", "VACUUM ANALYZE"], check=True)
+    large = {name: base_runner(path, user) for name, (path, user) in paths.items()}
+    result = {"small_rows": args.small, "large_rows": args.large}
+    for name in paths:
+        result[name] = {
+            "small": small[name], "large": large[name],
+            "same_queries": small[name]["queries"] == large[name]["queries"],
+            "latency_ratio": round(large[name]["p50_ms"] / small[name]["p50_ms"], 2),
+        }
+    return result
+
+
+PARTS = {"gallery": gallery, "rsvps": rsvps}
 
 
 def main():
@@ -104,7 +174,8 @@ def main():
     result = {"gunicorn_workers": args.workers, "connections": CONNECTIONS}
     with stack.gunicorn(workers=args.workers) as base:
         for name in args.part or sorted(PARTS):
-            result[name] = PARTS[name](args, lambda path, base=base: measure(base, path, args.seconds))
+            result[name] = PARTS[name](args, lambda path, user=None, base=base: measure(base, path, args.seconds,
+                                                                                         user))
     stack.report("pages", result)
 
 
