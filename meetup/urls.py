@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("meetup.broadcasts.urls")),
     path("anymail/", include("anymail.urls")),
     path("", include("meetup.showcase.urls")),
+    path("", include("meetup.demos.urls")),
     path("hooks/hub", hub_webhook, name="hub_webhook"),
     path("admin/", admin.site.urls),
 ]
