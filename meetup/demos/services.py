@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
@@ -91,13 +92,35 @@ def demo_run_create(*, demo: Demo, user, ip: str | None, text: str) -> DemoRun:
                       status=403)
     text = run_input_clean(demo=demo, text=text)
     limits.run_limit_hit(user_id=user.pk if user and user.is_authenticated else None, ip=ip)
-    from meetup.demos.tasks import run_demo
-
     with transaction.atomic():
         run = DemoRun.objects.create(demo=demo, user=user if user and user.is_authenticated else None, ip=ip,
                                      input=text, repo_id=demo.repo_id, revision=demo.revision)
-        run_demo.delay_on_commit(run.pk)
+        demo_kick(demo_id=demo.pk, run_id=run.pk)
     return run
+
+
+def _kick_key(demo_id: int) -> str:
+    return f"demos:kick:{demo_id}"
+
+
+def demo_kick(*, demo_id: int, run_id: int) -> bool:
+    """Wake the gpu worker for the demo's queued runs, unless a task for them is already waiting:
+    one task takes a whole batch, so a queue of visitors costs one task per batch, not per run.
+    The task clears the mark when it starts and kicks again if runs are left (the sweeper does
+    too, should a task be lost)."""
+    from meetup.demos.tasks import run_demo
+
+    if not cache.add(_kick_key(demo_id), run_id, timeout=settings.DEMO_QUEUE_TIMEOUT):
+        return False
+    run_demo.delay_on_commit(run_id)
+    return True
+
+
+def _kick_next(demo_id: int) -> None:
+    first = (DemoRun.objects.filter(demo_id=demo_id, status=Status.QUEUED).order_by("created_at", "id")
+             .values_list("pk", flat=True).first())
+    if first is not None:
+        demo_kick(demo_id=demo_id, run_id=first)
 
 
 # --- The worker's side ----------------------------------------------------------------------------
@@ -139,11 +162,19 @@ def _end(runs, *, status: str, error: str = "", **fields) -> int:
 def demo_batch_run(*, run_id: int, claimed_by: str, predict=None) -> str:
     """Run the queued run `run_id` together with other runs of its model waiting now (or within
     DEMO_BATCH_WINDOW_MS), and record each result. Called by the gpu worker."""
+    run = DemoRun.objects.select_related("demo__hub_model").filter(pk=run_id).first()
+    if run is None:
+        return "gone"
+    cache.delete(_kick_key(run.demo_id))
+    try:
+        return _batch_run(run, claimed_by=claimed_by, predict=predict)
+    finally:
+        _kick_next(run.demo_id)  # runs that came during this batch (or past its size) are next
+
+
+def _batch_run(run: DemoRun, *, claimed_by: str, predict) -> str:
     if predict is None:
         from meetup.demos.inference import predict
-    run = DemoRun.objects.select_related("demo__hub_model").filter(pk=run_id).first()
-    if run is None or run.status != Status.QUEUED:
-        return "taken"
     demo = run.demo
     if not is_allowed(demo):
         # Switched off since it was queued: nothing of this demo will load, tell everyone waiting.
@@ -151,7 +182,7 @@ def demo_batch_run(*, run_id: int, claimed_by: str, predict=None) -> str:
         _end(waiting, status=Status.FAILED, error="This demo was switched off before your turn came.")
         return "not_allowed"
     _batch_wait(demo)
-    runs = demo_runs_claim(demo=demo, first_id=run_id, claimed_by=claimed_by)
+    runs = demo_runs_claim(demo=demo, first_id=run.pk, claimed_by=claimed_by)
     if not runs:
         return "taken"
     started = time.monotonic()
@@ -194,8 +225,15 @@ def demo_runs_fail(*, claimed_by: str, error: str) -> int:
 
 def demo_runs_sweep() -> dict:
     """Run by beat: nothing stays live forever. A run still running well past the hard time limit
-    belonged to a worker that died; one queued past DEMO_QUEUE_TIMEOUT found no worker in time."""
+    belonged to a worker that died; one queued past DEMO_QUEUE_TIMEOUT found no worker in time.
+    Demos with runs waiting and no task on its way get one."""
     now = timezone.now()
+    firsts = {}
+    for run_id, demo_id in (DemoRun.objects.filter(status=Status.QUEUED, created_at__lt=now - timedelta(seconds=10))
+                            .order_by("-created_at", "-id").values_list("pk", "demo_id")):
+        firsts[demo_id] = run_id
+    for demo_id, run_id in firsts.items():
+        demo_kick(demo_id=demo_id, run_id=run_id)
     stuck = list(DemoRun.objects.filter(
         status=Status.RUNNING, started_at__lt=now - timedelta(seconds=settings.DEMO_HARD_TIME_LIMIT + 30)))
     stale = list(DemoRun.objects.filter(
@@ -208,3 +246,4 @@ def demo_runs_sweep() -> dict:
     if any(result.values()):
         log.warning("demo sweep: %s", result)
     return result
+

@@ -67,6 +67,32 @@ def test_the_sweeper_ends_runs_left_running_by_a_dead_worker_and_runs_no_worker_
     assert "busy or offline" in waiting.error and stuck.finished_at is not None
 
 
+def test_the_sweeper_wakes_the_worker_for_runs_waiting_with_no_task_on_its_way(
+        make_demo, published, django_capture_on_commit_callbacks):
+    demo = make_demo("text-generation")
+    waiting = _queued(demo, 2)
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=11)), django_capture_on_commit_callbacks(
+            execute=True):
+        services.demo_runs_sweep()
+        services.demo_runs_sweep()
+
+    assert [p["args"] for p in published if p["task"] == "demos.run"] == [[waiting[0].pk]]
+
+
+def test_a_finished_batch_wakes_the_worker_again_for_the_runs_left(
+        make_demo, model_cache, settings, published, django_capture_on_commit_callbacks):
+    settings.DEMO_BATCH_SIZE = 2
+    demo = make_demo("text-generation", max_new_tokens=2)
+    runs = _queued(demo, 3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demo_batch_run(run_id=runs[0].pk, claimed_by="t")
+
+    assert [r.status for r in DemoRun.objects.order_by("pk")] == ["done", "done", "queued"]
+    assert [p["args"] for p in published if p["task"] == "demos.run"] == [[runs[2].pk]]
+
+
 def test_a_late_answer_never_overwrites_the_sweeper_s_verdict(make_demo):
     demo = make_demo("text-generation")
     run = _queued(demo, 1, status="timed_out")[0]
