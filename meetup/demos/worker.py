@@ -26,7 +26,7 @@ def warm_up(**kwargs):
         import transformers.pipelines  # noqa: F401
         from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer  # noqa: F401
     except ImportError:
-        log.warning("torch and transformers are not installed: demo runs will fail. "
+        log.info("torch and transformers are not installed: demo runs will fail. "
                     "Install the demos extra: pip install '.[demos]'")
         return
     transformers.logging.set_verbosity_error()
