@@ -215,7 +215,7 @@ def demo_runs_time_out(*, claimed_by: str) -> int:
     if runs:
         log.warning("demo runs %s timed out", [r.pk for r in runs])
     return _end(runs, status=Status.TIMED_OUT,
-                error=f"The model took longer than {settings.DEMO_SOFT_TIME_LIMIT} s; try a shorter input.")
+                error="The model took too long on this input; try a shorter one.")
 
 
 def demo_runs_fail(*, claimed_by: str, error: str) -> int:
