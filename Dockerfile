@@ -10,7 +10,9 @@ WORKDIR /app
 RUN useradd --create-home --uid 1000 meetup && mkdir -p /data && chown meetup /data
 COPY pyproject.toml README.md ./
 COPY meetup ./meetup
-RUN pip install --no-cache-dir .
+# EXTRAS=demos builds the gpu worker's image, with torch and transformers.
+ARG EXTRAS=""
+RUN pip install --no-cache-dir ".${EXTRAS:+[$EXTRAS]}"
 COPY . .
 COPY --from=assets /app/build ./build
 RUN SECRET_KEY=collectstatic python manage.py collectstatic --noinput

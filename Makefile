@@ -47,7 +47,7 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
 # Benchmarks need PostgreSQL, Redis, wrk and pgbench (see README, Performance).
-BENCHMARKS := rsvp_surge checkin_burst blast_fanout pages hubsync_refresh
+BENCHMARKS := rsvp_surge checkin_burst blast_fanout pages hubsync_refresh demo_inference
 bench: $(VENV)/.installed-dev
 	@for name in $(or $(NAME),$(BENCHMARKS)); do $(PY) bench/$$name.py || exit 1; done
 

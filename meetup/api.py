@@ -3,6 +3,7 @@ from ninja.security import django_auth
 
 from meetup.accounts.api import router as accounts_router
 from meetup.broadcasts.api import router as broadcasts_router
+from meetup.demos.api import router as demos_router
 from meetup.events.api import router as events_router
 from meetup.events.venues_api import router as venues_router
 from meetup.lib.api import TokenAuth, install_error_handlers
@@ -25,3 +26,4 @@ api.add_router("", venues_router)
 api.add_router("", broadcasts_router)
 api.add_router("", showcase_router)
 api.add_router("", program_router)
+api.add_router("", demos_router)

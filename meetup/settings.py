@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "meetup.showcase",
     "meetup.program",
     "hubsync",
+    "meetup.demos",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,8 @@ CELERY_TASK_ROUTES = {
     "showcase.send_report_outcome": {"queue": "email"},
     "showcase.*": {"queue": "default"},
     "hubsync.*": {"queue": "default"},
+    "demos.run": {"queue": "gpu"},
+    "demos.*": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     # Owed RSVP messages, scheduled blasts, retries due, stale claims: a short tick keeps messages
@@ -169,6 +172,7 @@ CELERY_BEAT_SCHEDULE = {
     # Linked Hub repositories: counts every hour (webhooks bring content changes sooner).
     "hub-refresh": {"task": "hubsync.refresh_linked", "schedule": 3600.0, "options": {"expires": 3600.0}},
     "trending": {"task": "showcase.recompute_trending", "schedule": 600.0, "options": {"expires": 600.0}},
+    "demo-sweep": {"task": "demos.sweep", "schedule": 30.0, "options": {"expires": 30.0}},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -176,6 +180,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A gpu worker's process imports torch and transformers when it starts (meetup/demos/worker.py).
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = env_float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 60.0, minimum=1.0)
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_URL = env_url(
@@ -230,6 +236,31 @@ BROADCAST_STALE_AFTER = env_int("BROADCAST_STALE_AFTER", 300, minimum=2)
 HF_ENDPOINT = env_url("HF_ENDPOINT", ("http", "https"), "https://huggingface.co")
 HF_TOKEN = env_str("HF_TOKEN")
 HUB_WEBHOOK_SECRET = env_str("HUB_WEBHOOK_SECRET")
+
+# --- Demos: inference on the gpu queue --------------------------------------------------------------
+# Models load only from this Hub cache (filled by `manage.py prefetch_demo_models`), never from the
+# network during a request.
+HF_HOME = env_str("HF_HOME", str(DATA_DIR / "huggingface"))
+DEMO_MODEL_CACHE = env_str("HF_HUB_CACHE", str(Path(HF_HOME) / "hub"))
+# When set, only these repositories may load, whatever the enabled demos say.
+DEMO_ALLOWED_MODELS = env_list("DEMO_ALLOWED_MODELS", [])
+# Runs of one model taken through it together, and how long a worker waits for a batch to fill.
+DEMO_BATCH_SIZE = env_int("DEMO_BATCH_SIZE", 8, minimum=1)
+DEMO_BATCH_WINDOW_MS = env_int("DEMO_BATCH_WINDOW_MS", 50, minimum=0)
+# A batch past the soft limit is marked timed out; past the hard one its process is killed.
+DEMO_SOFT_TIME_LIMIT = env_int("DEMO_SOFT_TIME_LIMIT", 60, minimum=1)
+DEMO_HARD_TIME_LIMIT = env_int("DEMO_HARD_TIME_LIMIT", 90, minimum=2)
+if DEMO_SOFT_TIME_LIMIT >= DEMO_HARD_TIME_LIMIT:
+    raise ImproperlyConfigured("DEMO_SOFT_TIME_LIMIT must be below DEMO_HARD_TIME_LIMIT.")
+# A run still queued after this many seconds fails (no gpu worker, or a long queue).
+DEMO_QUEUE_TIMEOUT = env_int("DEMO_QUEUE_TIMEOUT", 300, minimum=1)
+# Caps over every demo's own limits.
+DEMO_MAX_INPUT_CHARS = env_int("DEMO_MAX_INPUT_CHARS", 2000, minimum=1)
+DEMO_MAX_NEW_TOKENS = env_int("DEMO_MAX_NEW_TOKENS", 256, minimum=1)
+DEMO_MAX_OUTPUT_CHARS = env_int("DEMO_MAX_OUTPUT_CHARS", 4000, minimum=1)
+# Runs per minute a person, and an address (a venue shares one), may start.
+DEMO_RUNS_PER_MINUTE_USER = env_int("DEMO_RUNS_PER_MINUTE_USER", 10, minimum=1)
+DEMO_RUNS_PER_MINUTE_IP = env_int("DEMO_RUNS_PER_MINUTE_IP", 120, minimum=1)
 
 # --- Accounts (django-allauth) --------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path("", include("meetup.showcase.urls")),
     path("", include("meetup.program.urls")),
+    path("", include("meetup.demos.urls")),
     path("hooks/hub", hub_webhook, name="hub_webhook"),
     path("admin/", admin.site.urls),
 ]

@@ -117,6 +117,9 @@ def api(client):
         def patch(self, path, data=None, raw=None):
             return self._send("patch", path, data, raw)
 
+        def put(self, path, data=None, raw=None):
+            return self._send("put", path, data, raw)
+
         def delete(self, path):
             return self._send("delete", path)
 

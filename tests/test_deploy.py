@@ -55,3 +55,10 @@ def test_the_example_env_names_only_known_settings():
     settings_text = (ROOT / "meetup" / "settings.py").read_text()
 
     assert all(f'"{name}"' in settings_text for name in names), names
+
+
+def test_the_gpu_worker_image_installs_the_model_runtime(compose):
+    gpu = compose["services"]["gpu-worker"]
+
+    assert gpu["build"]["args"]["EXTRAS"] == "demos" and gpu["image"] != compose["services"]["web"]["image"]
+    assert 'pip install --no-cache-dir ".${EXTRAS:+[$EXTRAS]}"' in (ROOT / "Dockerfile").read_text()

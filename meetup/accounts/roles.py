@@ -56,3 +56,13 @@ def can_manage_call(user, call) -> bool:
 def is_judge(user, call) -> bool:
     """On this program call's judging panel."""
     return bool(user and user.is_authenticated and user.is_active and call.judges.filter(pk=user.pk).exists())
+
+
+def can_manage_demo(user, project) -> bool:
+    """Who may set up a project's demo: staff, the organisers of the event it was shown at, and
+    any organiser for a project shown at no event."""
+    if not is_organiser(user) and not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_staff:
+        return True
+    return can_manage_event(user, project.event) if project.event_id else True
