@@ -56,6 +56,18 @@ def measure(base: str, path: str, seconds: int, user=None) -> dict:
             "per_s": round(run["per_s"], 1)}
 
 
+def _compare(args, small: dict, large: dict) -> dict:
+    """Per page: both measurements, whether the query count held, and the latency ratio."""
+    result = {"small_rows": args.small, "large_rows": args.large}
+    for name in small:
+        result[name] = {
+            "small": small[name], "large": large[name],
+            "same_queries": small[name]["queries"] == large[name]["queries"],
+            "latency_ratio": round(large[name]["p50_ms"] / small[name]["p50_ms"], 2),
+        }
+    return result
+
+
 def gallery_rows(n: int, *, start: int, hub_models: list, event, owner) -> None:
     """n more visible projects, each linked to one Hub repository, with likes and trending scores."""
     from django.utils import timezone
@@ -94,14 +106,7 @@ def gallery(args, base_runner) -> dict:
     subprocess.run(["psql", stack.DATABASE_URL, "-qc", "VACUUM ANALYZE"], check=True)
     assert Project.objects.count() == args.large
     large = {name: base_runner(path) for name, path in paths.items()}
-    result = {"small_rows": args.small, "large_rows": args.large}
-    for name in paths:
-        result[name] = {
-            "small": small[name], "large": large[name],
-            "same_queries": small[name]["queries"] == large[name]["queries"],
-            "latency_ratio": round(large[name]["p50_ms"] / small[name]["p50_ms"], 2),
-        }
-    return result
+    return _compare(args, small, large)
 
 
 def _rsvp_rows(event, n: int, *, start: int) -> None:
@@ -146,14 +151,7 @@ def rsvps(args, base_runner) -> dict:
     capacity.recount(event)
     subprocess.run(["psql", stack.DATABASE_URL, "-qc", "VACUUM ANALYZE"], check=True)
     large = {name: base_runner(path, user) for name, (path, user) in paths.items()}
-    result = {"small_rows": args.small, "large_rows": args.large}
-    for name in paths:
-        result[name] = {
-            "small": small[name], "large": large[name],
-            "same_queries": small[name]["queries"] == large[name]["queries"],
-            "latency_ratio": round(large[name]["p50_ms"] / small[name]["p50_ms"], 2),
-        }
-    return result
+    return _compare(args, small, large)
 
 
 PARTS = {"gallery": gallery, "rsvps": rsvps}

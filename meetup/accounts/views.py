@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from meetup.accounts import services
 from meetup.accounts.forms import ProfileForm, TokenForm
 from meetup.accounts.models import ConsentRecord
+from meetup.lib.forms import add_errors
 
 
 @login_required
@@ -18,9 +19,7 @@ def profile(request):
             try:
                 services.profile_update(user=user, source=ConsentRecord.Source.PROFILE, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_errors(form, exc)
             else:
                 messages.success(request, "Profile saved.")
                 return redirect("profile")

@@ -11,6 +11,7 @@ from meetup.broadcasts.exports import deliveries_csv_response
 from meetup.broadcasts.forms import BroadcastForm
 from meetup.broadcasts.models import Broadcast
 from meetup.events import access
+from meetup.lib.forms import add_errors
 
 
 def _draft(form: BroadcastForm, event) -> Broadcast:
@@ -49,9 +50,7 @@ def broadcast_compose(request, slug: str):
         try:
             broadcast = services.broadcast_create(event=event, created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_errors(form, exc)
         else:
             verb = "scheduled" if broadcast.status == Broadcast.Status.SCHEDULED else "on its way"
             messages.success(request, f"Your message is {verb}.")

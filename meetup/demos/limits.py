@@ -2,21 +2,15 @@
 address, so they hold across every web process."""
 
 from django.conf import settings
-from django.core.cache import cache
 
 from meetup.lib.errors import Refused
+from meetup.lib.limits import window_count
 
 WINDOW = 60
 
 
 def _hit(key: str, allowed: int) -> bool:
-    cache.add(key, 0, timeout=WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW)
-        count = 1
-    return count <= allowed
+    return window_count(key, WINDOW) <= allowed
 
 
 def run_limit_hit(*, user_id: int | None, ip: str | None) -> None:

@@ -10,6 +10,7 @@ from meetup.accounts.roles import can_manage_demo
 from meetup.demos import selectors, services
 from meetup.demos.forms import DemoForm, RunForm
 from meetup.lib.errors import Refused
+from meetup.lib.forms import add_errors
 from meetup.showcase import access
 from meetup.showcase.models import ProjectLink
 
@@ -67,9 +68,7 @@ def demo_setup(request, slug: str):
         try:
             services.demo_configure(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_errors(form, exc)
         else:
             messages.success(request, "Demo saved. Run `manage.py prefetch_demo_models` before the event.")
             return redirect(reverse("project_detail", args=[slug]) + "#demo")

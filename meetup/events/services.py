@@ -268,6 +268,8 @@ def _ticket(event: Event, code: str) -> RSVP | None:
 
 # --- Venues and bookings --------------------------------------------------------------------------
 HOLD_MINUTES = 48 * 60
+# Advisory locks taken with two keys live apart from the one-key locks seats use (capacity.py).
+VENUE_LOCK_SPACE = 1
 _ACTIVE = list(Booking.ACTIVE)
 
 
@@ -308,6 +310,12 @@ def booking_create(
     )
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # One booking of a venue at a time: concurrent overlapping inserts would otherwise
+                # wait on each other inside the exclusion constraint and can deadlock. The
+                # constraint still decides who wins.
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [VENUE_LOCK_SPACE, venue.pk])
             holds_expire(venue=venue)
             if connection.vendor != "postgresql" and _overlapping(booking).exists():
                 raise IntegrityError("booking_no_overlap")

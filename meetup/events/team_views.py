@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from meetup.events import access, team
 from meetup.events.models import Invitation
 from meetup.lib.errors import Refused
+from meetup.lib.forms import add_errors
 
 
 class InviteForm(forms.Form):
@@ -26,9 +27,7 @@ def team_page(request, slug: str):
         try:
             invitation = team.invitation_create(event=event, invited_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_errors(form, exc)
         except Refused as exc:
             form.add_error("email", exc.detail)
         else:

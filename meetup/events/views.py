@@ -13,12 +13,7 @@ from meetup.events import access, charts, exports, selectors, services, tickets
 from meetup.events.forms import TIMEZONES, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
 from meetup.events.models import RSVP, Booking, Venue
 from meetup.lib.errors import Refused
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+from meetup.lib.forms import add_errors
 
 
 def event_detail(request, slug: str):
@@ -109,7 +104,7 @@ def event_create(request):
         try:
             event = services.event_create(organiser=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "Event created.")
             return redirect("event_detail", slug=event.slug)
@@ -127,7 +122,7 @@ def event_edit(request, slug: str):
             promoted = services.event_update(event=event, capacity=form.cleaned_data["capacity"], actor=request.user,
                                              **changes)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             note = f" {len(promoted)} promoted from the waitlist." if promoted else ""
             messages.success(request, "Event saved." + note)
@@ -262,7 +257,7 @@ def venue_create(request):
         try:
             venue = services.venue_create(**form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"{venue.name} added.")
             return redirect("venue_detail", slug=venue.slug)

@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hubsync.client import parse_ref
 from meetup.accounts.roles import is_judge
 from meetup.broadcasts.models import Broadcast
 from meetup.broadcasts.services import deliveries_enqueue
@@ -180,22 +179,9 @@ def _refuse_unless_open(call: Call) -> None:
 
 
 def _hub_links(values) -> list[str]:
-    paths, errors = [], []
-    for value in values:
-        if not str(value).strip():
-            continue
-        try:
-            path = parse_ref(str(value)).path
-        except ValueError as exc:
-            errors.append(str(exc))
-            continue
-        if path not in paths:
-            paths.append(path)
-    if len(paths) > MAX_HUB_LINKS:
-        errors.append(f"Link at most {MAX_HUB_LINKS} Hub repositories.")
-    if errors:
-        raise ValidationError({"hub_links": errors})
-    return paths
+    from meetup.showcase.services import hub_refs_parse
+
+    return [ref.path for ref in hub_refs_parse(values, limit=MAX_HUB_LINKS)]
 
 
 def _projects(slugs) -> list[Project]:

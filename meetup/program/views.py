@@ -9,15 +9,10 @@ from meetup.accounts.roles import can_manage_call, is_judge, is_organiser
 from meetup.broadcasts.selectors import broadcast_counts
 from meetup.events.forms import TIMEZONES
 from meetup.lib.errors import Refused
+from meetup.lib.forms import add_errors
 from meetup.program import access, selectors, services
 from meetup.program.forms import ApplicationForm, CallForm, ConflictForm, ReviewForm
 from meetup.program.models import Application
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 # --- Everyone -------------------------------------------------------------------------------------
@@ -59,7 +54,7 @@ def apply(request, slug: str):
                 application = services.application_update(application=application, user=request.user,
                                                           submit=submit, **form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except (Refused, PermissionDenied) as exc:
             form.add_error(None, getattr(exc, "detail", str(exc)))
         else:
@@ -124,7 +119,7 @@ def review(request, pk: int):
             services.review_save(application=application, judge=request.user, scores=form.scores(),
                                  comment=form.cleaned_data["comment"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except Refused as exc:
             form.add_error(None, exc.detail)
         else:
@@ -170,7 +165,7 @@ def call_create(request):
         try:
             call = services.call_create(organiser=request.user, **form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "Call created.")
             return redirect("program_call", slug=call.slug)
@@ -188,7 +183,7 @@ def call_edit(request, slug: str):
         try:
             services.call_update(call=call, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except Refused as exc:
             form.add_error(None, exc.detail)
         else:

@@ -38,7 +38,7 @@ def _unique_slug(title: str) -> str:
     return unique_slug(Project, title, fallback="project", max_length=120)
 
 
-def hub_refs_parse(values) -> list[RepoRef]:
+def hub_refs_parse(values, *, limit: int = MAX_LINKS) -> list[RepoRef]:
     """Hub repositories from ids or URLs, de-duplicated in order; ValidationError on `hub_links`."""
     refs, errors = [], []
     for value in values:
@@ -51,8 +51,8 @@ def hub_refs_parse(values) -> list[RepoRef]:
             continue
         if ref not in refs:
             refs.append(ref)
-    if len(refs) > MAX_LINKS:
-        errors.append(f"Link at most {MAX_LINKS} Hub repositories.")
+    if len(refs) > limit:
+        errors.append(f"Link at most {limit} Hub repositories.")
     if errors:
         raise ValidationError({"hub_links": errors})
     return refs

@@ -7,17 +7,12 @@ from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_moderate
 from meetup.lib.errors import Refused
+from meetup.lib.forms import add_errors
 from meetup.showcase import access, selectors, services
 from meetup.showcase.forms import CollectionForm, CommentForm, ProjectForm, ReportForm
 from meetup.showcase.models import Comment, Project, Report
 
 PAGE_SIZE = 24
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _refused(request, exc: Refused, *, back: str):
@@ -74,7 +69,7 @@ def project_create(request):
         try:
             project = services.project_create(user=request.user, **form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "Project published. Its Hub links are being looked up.")
             return redirect("project_detail", slug=project.slug)
@@ -89,7 +84,7 @@ def project_edit(request, slug: str):
         try:
             services.project_update(project=project, **form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "Project saved.")
             return redirect("project_detail", slug=project.slug)
@@ -136,7 +131,7 @@ def comment_edit(request, comment_id: int):
         try:
             services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect(reverse("project_detail", args=[comment.project.slug]) + f"#comment-{comment.pk}")
     return render(request, "showcase/form.html", {"form": form, "title": "Edit your comment",
@@ -189,7 +184,7 @@ def collection_list(request):
         try:
             collection = services.collection_create(owner=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Collection “{collection.name}” created.")
             return redirect("collection_detail", pk=collection.pk)
