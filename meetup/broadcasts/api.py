@@ -78,7 +78,6 @@ def broadcast_create(request, slug: str, payload: BroadcastIn):
         event=event, created_by=request.user, channels=_channels(payload), audience=payload.audience,
         kind=payload.kind, subject=payload.subject, body=payload.body, scheduled_for=payload.scheduled_for,
     )
-    broadcast.event = event
     return 202, _out(broadcast)
 
 

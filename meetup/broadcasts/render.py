@@ -30,8 +30,8 @@ def unknown_placeholders(text: str) -> list[str]:
 
 
 def first_name(user) -> str:
-    name = (user.display_name or user.first_name or user.username or "").strip()
-    return name.split()[0] if name else "there"
+    words = user.public_name.split()
+    return words[0] if words else "there"
 
 
 def event_values(event) -> dict[str, str]:

@@ -335,14 +335,15 @@ def delivery_report(*, channel: str, provider_id: str, provider_status: str, err
     changes = {"status": status, "updated_at": timezone.now()}
     if status == Delivery.Status.FAILED:
         changes["error"] = error[:300] or "The provider could not deliver it."
-    with transaction.atomic():
-        failed = list(Delivery.objects.filter(channel=channel, provider_id=provider_id,
-                                              status__in=_MAY_REPLACE[status]).select_related("broadcast"))
-        changed = Delivery.objects.filter(pk__in=[d.pk for d in failed]).update(**changes)
-        if status == Delivery.Status.FAILED:
-            for delivery in failed:
-                email_fallback_plan(delivery=delivery)
-    return changed
+    matching = Delivery.objects.filter(channel=channel, provider_id=provider_id, status__in=_MAY_REPLACE[status])
+    if status != Delivery.Status.FAILED:
+        return matching.update(**changes)
+    with transaction.atomic():  # a failed text may go by email instead
+        failed = list(matching.select_for_update(of=("self",)).select_related("broadcast"))
+        Delivery.objects.filter(pk__in=[d.pk for d in failed]).update(**changes)
+        for delivery in failed:
+            email_fallback_plan(delivery=delivery)
+    return len(failed)
 
 
 def email_fallback_plan(*, delivery: Delivery) -> bool:

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_manage_event, can_see_contacts, is_organiser
+from meetup.broadcasts.selectors import broadcast_counts, broadcasts_of
 from meetup.events import access, charts, exports, selectors, services, tickets
-from meetup.events.forms import TIMEZONES, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
+from meetup.events.forms import AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
 from meetup.events.models import RSVP, Booking, Venue
 from meetup.lib.errors import Refused
-from meetup.lib.forms import add_errors
+from meetup.lib.forms import add_errors, bind_in_zone
+from meetup.showcase.selectors import open_reports_for_event
 
 
 def event_detail(request, slug: str):
@@ -84,21 +86,11 @@ def my_tickets(request):
 
 
 # --- Organisers ---------------------------------------------------------------------------------
-def _event_form(request, instance=None):
-    """Bind the form with its times read in the event's own time zone."""
-    tzname = request.POST.get("timezone") if request.method == "POST" else None
-    tzname = tzname if tzname in TIMEZONES else (instance.timezone if instance else "UTC")
-    with timezone.override(tzname):
-        form = EventForm(request.POST or None, instance=instance)
-        valid = request.method == "POST" and form.is_valid()
-    return form, valid, tzname
-
-
 @login_required
 def event_create(request):
     if not is_organiser(request.user):
         raise PermissionDenied
-    form, valid, tzname = _event_form(request)
+    form, valid, tzname = bind_in_zone(request, EventForm)
     if valid:
         data = {k: v for k, v in form.cleaned_data.items() if k != "slug" or v}
         try:
@@ -115,7 +107,7 @@ def event_create(request):
 @login_required
 def event_edit(request, slug: str):
     event = access.managed_event(request, slug)
-    form, valid, tzname = _event_form(request, event)
+    form, valid, tzname = bind_in_zone(request, EventForm, event)
     if valid:
         changes = {k: v for k, v in form.cleaned_data.items() if k not in {"slug", "capacity"}}
         try:
@@ -282,9 +274,6 @@ def dashboard(request, slug: str):
     if result.turnout_high > target:
         suggestions = list(selectors.venues_available(starts_at=event.starts_at, ends_at=event.ends_at,
                                                       min_capacity=result.turnout_high)[:5])
-    from meetup.broadcasts.selectors import broadcast_counts, broadcasts_of
-    from meetup.showcase.selectors import open_reports_for_event
-
     slots = selectors.checkins_per_slot(event)
     return render(request, "events/dashboard.html", {
         "event": event, "forecast": result, "target": target,

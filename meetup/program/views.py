@@ -7,9 +7,8 @@ from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_manage_call, is_judge, is_organiser
 from meetup.broadcasts.selectors import broadcast_counts
-from meetup.events.forms import TIMEZONES
 from meetup.lib.errors import Refused
-from meetup.lib.forms import add_errors
+from meetup.lib.forms import add_errors, bind_in_zone
 from meetup.program import access, selectors, services
 from meetup.program.forms import ApplicationForm, CallForm, ConflictForm, ReviewForm
 from meetup.program.models import Application
@@ -147,20 +146,10 @@ def conflict(request, pk: int):
 
 
 # --- Organisers -----------------------------------------------------------------------------------
-def _call_form(request, instance=None):
-    """Bind the form with its times read in the call's own time zone."""
-    tzname = request.POST.get("timezone") if request.method == "POST" else None
-    tzname = tzname if tzname in TIMEZONES else (instance.timezone if instance else "UTC")
-    with timezone.override(tzname):
-        form = CallForm(request.POST or None, instance=instance)
-        valid = request.method == "POST" and form.is_valid()
-    return form, valid, tzname
-
-
 @login_required
 def call_create(request):
     access.require_organiser(request)
-    form, valid, tzname = _call_form(request)
+    form, valid, tzname = bind_in_zone(request, CallForm)
     if valid:
         try:
             call = services.call_create(organiser=request.user, **form.service_data())
@@ -176,7 +165,7 @@ def call_create(request):
 @login_required
 def call_edit(request, slug: str):
     call = access.managed_call(request, slug)
-    form, valid, tzname = _call_form(request, instance=call)
+    form, valid, tzname = bind_in_zone(request, CallForm, instance=call)
     if valid:
         data = form.service_data()
         data.pop("slug", None)
