@@ -16,6 +16,7 @@ from huggingface_hub import RepoCard
 
 from hubsync.client import HubClient, RateLimited, RepoInfo, RepoNotFound, RepoRef, hub_client
 from hubsync.models import HubModel, LikeSnapshot
+from meetup.lib.dispatch import enqueue_on_commit
 from meetup.lib.markdown import render_markdown
 
 logger = logging.getLogger(__name__)
@@ -327,9 +328,7 @@ def webhook_payload_ref(payload) -> RepoRef | None:
 def webhook_accept(*, ref: RepoRef) -> bool:
     """Queue a re-sync of `ref` if a project links it; the Hub's payload carries no counts, so
     the re-sync reads them. Returns whether anything was queued."""
-    from hubsync.tasks import sync_repo
-
     if not HubModel.objects.filter(repo_type=ref.repo_type, repo_id=ref.repo_id).exists():
         return False
-    sync_repo.delay_on_commit(ref.repo_type, ref.repo_id)
+    enqueue_on_commit("hubsync.sync_repo", ref.repo_type, ref.repo_id)
     return True

@@ -5,6 +5,10 @@ import logging
 
 from celery import shared_task
 
+from hubsync.client import HubError, RateLimited, RepoRef
+from hubsync.models import HubModel
+from hubsync.services import author_refresh, hub_paused_for, refresh_plan, repo_sync
+
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
@@ -19,9 +23,6 @@ def later(task, args: list, seconds: int) -> None:
 @shared_task(name="hubsync.sync_repo", bind=True, acks_late=True, max_retries=5)
 def sync_repo(self, repo_type: str, repo_id: str) -> str:
     """Re-read one repository (a webhook said it changed, or a look-up was owed)."""
-    from hubsync.client import HubError, RateLimited, RepoRef
-    from hubsync.services import hub_paused_for, repo_sync
-
     if wait := hub_paused_for():
         later(sync_repo, [repo_type, repo_id], wait)
         return "paused"
@@ -38,10 +39,6 @@ def sync_repo(self, repo_type: str, repo_id: str) -> str:
 @shared_task(name="hubsync.refresh_owner", acks_late=True)
 def refresh_owner(repo_type: str, author: str) -> int:
     """Refresh every linked repository of one owner from one paged listing."""
-    from hubsync.client import HubError, RateLimited
-    from hubsync.models import HubModel
-    from hubsync.services import author_refresh, hub_paused_for
-
     if wait := hub_paused_for():
         later(refresh_owner, [repo_type, author], wait)
         return 0
@@ -61,10 +58,6 @@ def refresh_owner(repo_type: str, author: str) -> int:
 @shared_task(name="hubsync.refresh_batch", acks_late=True)
 def refresh_batch(hub_model_ids: list[int]) -> int:
     """Refresh a batch of repositories one by one; if the Hub says wait, the rest wait."""
-    from hubsync.client import HubError, RateLimited, RepoRef
-    from hubsync.models import HubModel
-    from hubsync.services import hub_paused_for, repo_sync
-
     if wait := hub_paused_for():
         later(refresh_batch, [hub_model_ids], wait)
         return 0
@@ -85,8 +78,6 @@ def refresh_batch(hub_model_ids: list[int]) -> int:
 @shared_task(name="hubsync.refresh_linked")
 def refresh_linked() -> dict:
     """Run by beat: queue the refresh of every linked repository, by owner listing or in batches."""
-    from hubsync.services import refresh_plan
-
     plan = refresh_plan()
     for repo_type, author in plan.owners:
         refresh_owner.delay(repo_type, author)

@@ -1,5 +1,5 @@
 """The admin, made for organisers as well as staff: organisers sign in with their usual account
-and see only their own events' data (see lib/admin.py); staff see everything."""
+and see only their own events' data (see events/admin_scope.py); staff see everything."""
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login

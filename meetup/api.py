@@ -2,11 +2,12 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from meetup.accounts.api import router as accounts_router
+from meetup.accounts.auth import TokenAuth
 from meetup.broadcasts.api import router as broadcasts_router
 from meetup.demos.api import router as demos_router
 from meetup.events.api import router as events_router
 from meetup.events.venues_api import router as venues_router
-from meetup.lib.api import TokenAuth, install_error_handlers
+from meetup.lib.api import install_error_handlers
 from meetup.program.api import router as program_router
 from meetup.showcase.api import router as showcase_router
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "meetup.program",
     "hubsync",
     "meetup.demos",
+    "meetup.apps.MeetupConfig",  # project level: composition, seed data, wiring between peers
 ]
 
 MIDDLEWARE = [
@@ -157,7 +158,6 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "broadcasts.deliver_sms": {"queue": "sms"},
     "broadcasts.deliver_email": {"queue": "email"},
-    "showcase.send_report_outcome": {"queue": "email"},
     "showcase.*": {"queue": "default"},
     "hubsync.*": {"queue": "default"},
     "demos.run": {"queue": "gpu"},

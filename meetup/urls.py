@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hubsync.views import hub_webhook
-from meetup import views
+from meetup import dashboard, views
 from meetup.accounts import views as account_views
 from meetup.api import api
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("profile/", account_views.profile, name="profile"),
     path("profile/tokens/", account_views.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("events/<slug:slug>/dashboard/", dashboard.dashboard, name="event_dashboard"),
     path("", include("meetup.events.urls")),
     path("", include("meetup.broadcasts.urls")),
     path("anymail/", include("anymail.urls")),

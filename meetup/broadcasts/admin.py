@@ -2,7 +2,8 @@ from django.contrib import admin
 
 from meetup.broadcasts import services
 from meetup.broadcasts.models import Broadcast, Delivery
-from meetup.lib.admin import EventScopedAdmin, ReadOnlyAdmin
+from meetup.events.admin_scope import EventScopedAdmin
+from meetup.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Broadcast)

@@ -1,3 +1,10 @@
+"""The outbox: broadcasts (a blast, or one stream of automatic messages) and their deliveries,
+one row per message. Every email and text the product sends is a Delivery row first.
+
+Invariant kept here: one delivery per (broadcast, person or address, channel, key), so planning
+or queueing the same message twice adds nothing.
+"""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,12 +24,18 @@ class Broadcast(models.Model):
         RSVP = "rsvp", "RSVP messages"
         VENUE_CHANGE = "venue_change", "Venue change"
         PROGRAM = "program", "Program decisions"
+        TEAM = "team", "Team invitations"
+        FORECAST = "forecast", "Forecast alerts"
+        MODERATION = "moderation", "Moderation outcomes"
 
     # Kinds the platform sends by itself; organisers compose announcements and logistics.
-    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM)
-    # Answers to what the person did themselves (their ticket, their application's outcome): sent
-    # even to those who unsubscribed from announcements, as long as the address works.
-    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM)
+    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION)
+    # Answers to what the person did themselves (their ticket, their application's outcome, their
+    # report) or to their role (an invitation, an alert to organisers): sent even to those who
+    # unsubscribed from announcements, as long as the address works.
+    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION)
+    # Kinds with one stream per event (or one site-wide stream when they have no event).
+    STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION)
 
     class Audience(models.TextChoices):
         GOING = "going", "Going"
@@ -67,8 +80,8 @@ class Broadcast(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # One stream of automatic messages per kind and event.
-            models.UniqueConstraint(fields=["event", "kind"], condition=Q(kind__in=["rsvp"]),
-                                    name="one_rsvp_stream_per_event"),
+            models.UniqueConstraint(fields=["event", "kind"], condition=Q(kind__in=["rsvp", "team", "forecast"]),
+                                    name="one_stream_per_event_and_kind"),
         ]
 
     def __str__(self) -> str:
@@ -116,7 +129,10 @@ class Delivery(models.Model):
     DONE = (Status.SENT, Status.DELIVERED, Status.FAILED, Status.SKIPPED_OPTED_OUT, Status.CANCELLED)
 
     broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="deliveries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
+    # A person, or (for an invitation to someone who may have no account yet) only an address.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="deliveries")
+    address = models.EmailField(blank=True, default="")
     channel = models.CharField(max_length=5, choices=Channel.choices)
     # Automatic streams send several messages to one person (waitlisted, then promoted); blasts
     # send one, with an empty key.
@@ -137,6 +153,9 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["broadcast", "user", "channel", "key"], name="one_delivery_per_message"),
+            models.UniqueConstraint(fields=["broadcast", "channel", "key"], condition=Q(user__isnull=True),
+                                    name="one_delivery_per_address_message"),
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(address=""), name="delivery_has_recipient"),
         ]
         indexes = [
             # The claim query: the next due rows of a channel.
@@ -146,4 +165,4 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} to {self.user_id} ({self.status})"
+        return f"{self.channel} to {self.user_id or self.address} ({self.status})"

@@ -24,7 +24,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from meetup.accounts.models import User
 from meetup.broadcasts import render
+from meetup.broadcasts.audience import email_consent
 from meetup.broadcasts.backends import PermanentError, TransientError, sms_backend
 from meetup.broadcasts.models import Broadcast, Delivery
 from meetup.broadcasts.quiet_hours import quiet_until, recipient_zone
@@ -47,6 +49,8 @@ def _claim_verdict(delivery: Delivery, now: datetime) -> tuple[str, str] | datet
         return Delivery.Status.CANCELLED, "Cancelled by an organiser"
     if delivery.attempts >= settings.BROADCAST_MAX_ATTEMPTS:
         return Delivery.Status.FAILED, f"Gave up after {delivery.attempts} attempts"
+    if user is None:  # an invitation to an address: the person asked nothing yet, so no consent to check
+        return None
     if not user.is_active:
         return Delivery.Status.SKIPPED_OPTED_OUT, "The account is closed"
     if delivery.channel == Delivery.Channel.SMS:
@@ -94,6 +98,21 @@ def deliveries_claim(*, channel: str, limit: int | None = None, now: datetime | 
             status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
         Delivery.objects.bulk_update(settled, ["status", "not_before", "error", "updated_at"])
     return claimed
+
+
+def email_fallback_plan(*, delivery: Delivery) -> bool:
+    """A text that failed for good goes by email instead, where the broadcast asked for SMS or
+    email and the person may be emailed."""
+    broadcast = delivery.broadcast
+    if delivery.channel != Delivery.Channel.SMS or broadcast.channels != Broadcast.Channels.SMS_OR_EMAIL:
+        return False
+    if not User.objects.filter(email_consent(), pk=delivery.user_id).exists():
+        return False
+    _, created = Delivery.objects.get_or_create(
+        broadcast=broadcast, user_id=delivery.user_id, channel=Delivery.Channel.EMAIL, key="",
+        defaults={"not_before": timezone.now()},
+    )
+    return created
 
 
 def _backoff(attempts: int) -> float:
@@ -146,8 +165,6 @@ def _retry_or_fail(recorder: _Recorder, delivery: Delivery, exc: TransientError)
 
 
 def _fail(recorder: _Recorder, delivery: Delivery, exc: PermanentError) -> None:
-    from meetup.broadcasts.services import email_fallback_plan
-
     status = Delivery.Status.SKIPPED_OPTED_OUT if exc.opted_out else Delivery.Status.FAILED
     recorder.add(delivery, status, error=exc.reason)
     email_fallback_plan(delivery=delivery)
@@ -285,10 +302,3 @@ def deliveries_sweep(*, stale_after: float | None = None) -> int:
     if swept:
         logger.warning("Queued %d deliveries again after a worker stopped mid-send", swept)
     return swept
-
-
-def due_channels() -> list[str]:
-    return list(
-        Delivery.objects.filter(status=Delivery.Status.QUEUED, not_before__lte=timezone.now())
-        .order_by().values_list("channel", flat=True).distinct()
-    )

@@ -1,11 +1,32 @@
-"""Email providers' tracking events (through django-anymail's webhooks) update deliveries."""
+"""What other apps and providers tell the broadcasts app, turned into outbox rows or delivery
+updates: the events app's signals (venue moves, team invitations, forecast alerts) and email
+providers' tracking events (through django-anymail's webhooks)."""
 
 from anymail.signals import tracking
 from django.dispatch import receiver
 
 from meetup.accounts.models import ConsentRecord, User
 from meetup.broadcasts import services
-from meetup.broadcasts.models import Delivery
+from meetup.broadcasts.models import Broadcast, Delivery
+from meetup.events import signals as events_signals
+
+
+@receiver(events_signals.venue_moved, dispatch_uid="broadcasts.venue_moved")
+def venue_moved(sender, event, old_venue_name, actor=None, **kwargs):
+    services.venue_change_send(event=event, old_venue_name=old_venue_name, created_by=actor)
+
+
+@receiver(events_signals.invitation_created, dispatch_uid="broadcasts.invitation_created")
+def invitation_created(sender, invitation, **kwargs):
+    services.automatic_send(kind=Broadcast.Kind.TEAM, event=invitation.event, messages=[
+        (None, f"invitation:{invitation.pk}", "team-invitation", invitation.email)])
+
+
+@receiver(events_signals.forecast_alerted, dispatch_uid="broadcasts.forecast_alerted")
+def forecast_alerted(sender, event, threshold, **kwargs):
+    services.automatic_send(kind=Broadcast.Kind.FORECAST, event=event, messages=[
+        (organiser_id, f"forecast:{threshold}", "forecast-alert")
+        for organiser_id in event.organisers.exclude(email="").values_list("pk", flat=True)])
 
 
 @receiver(tracking, dispatch_uid="broadcasts.email_tracking")

@@ -17,42 +17,13 @@ from meetup.accounts.models import ConsentRecord, User
 from meetup.accounts.services import consent_set
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
-from meetup.broadcasts import render
+from meetup.broadcasts import dispatch, outbox, render
+from meetup.broadcasts.audience import AUDIENCES, email_consent, sms_consent
 from meetup.broadcasts.models import Broadcast, Delivery
 from meetup.events.models import RSVP, Event
+from meetup.events.notifications import OWED, owed_kind
 
 LOGISTICS_WINDOW = timedelta(hours=24)
-
-AUDIENCES = {
-    Broadcast.Audience.GOING: Q(status=RSVP.Status.GOING),
-    Broadcast.Audience.WAITLISTED: Q(status=RSVP.Status.WAITLISTED),
-    Broadcast.Audience.ALL: Q(status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]),
-    Broadcast.Audience.CHECKED_IN: Q(status=RSVP.Status.GOING, checked_in_at__isnull=False),
-    Broadcast.Audience.NOT_CHECKED_IN: Q(status=RSVP.Status.GOING, checked_in_at__isnull=True),
-}
-
-
-def sms_consent(prefix: str = "") -> Q:
-    """Who may be texted: an opt-in and a number. Checked when planning and again when claiming."""
-    return Q(**{f"{prefix}is_active": True, f"{prefix}sms_opt_in": True, f"{prefix}phone__isnull": False}) & ~Q(
-        **{f"{prefix}phone": ""})
-
-
-def email_consent(prefix: str = "", *, transactional: bool = False) -> Q:
-    """Who may be emailed: an address that has not bounced and, except for messages the person
-    asked for (tickets), the email opt-in."""
-    q = Q(**{f"{prefix}is_active": True, f"{prefix}email_undeliverable_at__isnull": True}) & ~Q(
-        **{f"{prefix}email": ""})
-    return q if transactional else q & Q(**{f"{prefix}email_opt_in": True})
-
-
-def _kick_on_commit() -> None:
-    """Start delivery once the rows are committed; a broker outage never fails the caller (beat's
-    tick starts delivery as soon as the broker is back)."""
-    from meetup.broadcasts import tasks
-
-    transaction.on_commit(tasks.kick, robust=True)
-
 
 def _braced(names) -> str:
     return ", ".join("{" + name + "}" for name in names)
@@ -152,7 +123,7 @@ def broadcast_send(*, broadcast: Broadcast) -> int:
             return 0
         broadcast.status = Broadcast.Status.SENDING
         planned = outbox_plan(broadcast=broadcast)
-    _kick_on_commit()
+    dispatch.kick_on_commit()
     return planned
 
 
@@ -183,15 +154,15 @@ def outbox_plan(*, broadcast: Broadcast, audience_q: Q | None = None) -> int:
                 b_false=Value(False, output_field=BooleanField()),
             )
             .order_by("created_at", "id")
-            .values_list("b_id", "user_id", "b_channel", "b_blank", "b_blank", "b_status", "b_not_before",
+            .values_list("b_id", "user_id", "b_blank", "b_channel", "b_blank", "b_blank", "b_status", "b_not_before",
                          "b_zero", "b_blank", "b_blank", "b_false")
         )
         planned += _insert_select(rows)
     return planned
 
 
-_COLUMNS = "broadcast_id, user_id, channel, key, template, status, not_before, attempts, provider_id, error, " \
-           "possible_duplicate"
+_COLUMNS = ("broadcast_id, user_id, address, channel, key, template, status, not_before, attempts, provider_id, "
+            "error, possible_duplicate")
 
 
 def _insert_select(queryset) -> int:
@@ -240,7 +211,7 @@ def broadcasts_finish() -> int:
                                    status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])
     return (
         Broadcast.objects.filter(status=Broadcast.Status.SENDING)
-        .exclude(kind=Broadcast.Kind.RSVP)
+        .exclude(kind__in=Broadcast.STREAMS)
         .exclude(Exists(busy))
         .update(status=Broadcast.Status.SENT, finished_at=timezone.now())
     )
@@ -254,8 +225,6 @@ def rsvp_messages_plan(*, limit: int = 1000) -> int:
     The RSVP rows are locked SKIP LOCKED, so ticks running at once share the work and each change
     of status is planned once. The RSVP hot path pays nothing for this.
     """
-    from meetup.events.notifications import OWED, owed_kind
-
     with transaction.atomic():
         owed = list(
             RSVP.objects.select_for_update(skip_locked=True, of=("self",)).filter(OWED)
@@ -277,23 +246,41 @@ def rsvp_messages_plan(*, limit: int = 1000) -> int:
             for r in owed if r.user.email and r.user.email_undeliverable_at is None
         ])
         RSVP.objects.filter(pk__in=[r.pk for r in owed]).update(notified_status=F("status"))
-    _kick_on_commit()
+    dispatch.kick_on_commit()
     return len(owed)
 
 
 def deliveries_enqueue(*, broadcast: Broadcast, messages, channel: str = Delivery.Channel.EMAIL) -> int:
-    """Queue automatic messages: `messages` are (user id, key, template) triples; the key makes
-    each message once-only, so enqueuing the same messages again adds nothing. Returns how many
-    were new. Their emails come from the builder registered for the broadcast's kind."""
-    messages = list(messages)
-    before = Delivery.objects.filter(broadcast=broadcast).count()
+    """Queue automatic messages: `messages` are (user id, key, template) triples, or (None, key,
+    template, address) for someone known only by address. The key makes each message once-only,
+    so enqueuing the same messages again adds nothing. Returns how many were new. Their emails
+    come from the builder registered for the broadcast's kind (registry.py)."""
+    rows = []
     now = timezone.now()
+    for user_id, key, template, *address in messages:
+        rows.append(Delivery(broadcast=broadcast, user_id=user_id, address=address[0] if address else "",
+                             channel=channel, key=key, template=template, not_before=now))
+    before = Delivery.objects.filter(broadcast=broadcast).count()
     with transaction.atomic():
-        Delivery.objects.bulk_create(
-            [Delivery(broadcast=broadcast, user_id=user_id, channel=channel, key=key, template=template, not_before=now)
-             for user_id, key, template in messages], ignore_conflicts=True, batch_size=2000)
-    _kick_on_commit()
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    dispatch.kick_on_commit()
     return Delivery.objects.filter(broadcast=broadcast).count() - before
+
+
+def stream_for(*, kind: str, event: Event | None = None, subject: str = "") -> Broadcast:
+    """The stream of one kind of automatic message for an event (or site-wide), made on first use."""
+    stream, _ = Broadcast.objects.get_or_create(
+        event=event, kind=kind,
+        defaults={"channels": Broadcast.Channels.EMAIL, "status": Broadcast.Status.SENDING,
+                  "subject": subject or Broadcast.Kind(kind).label, "planned_at": timezone.now()},
+    )
+    return stream
+
+
+def automatic_send(*, kind: str, messages, event: Event | None = None) -> int:
+    """Queue automatic emails of one kind (see deliveries_enqueue for `messages`) on its stream;
+    returns how many were new. Call inside the transaction of the change they announce."""
+    return deliveries_enqueue(broadcast=stream_for(kind=kind, event=event), messages=messages)
 
 
 def venue_change_send(*, event: Event, old_venue_name: str, created_by=None) -> Broadcast:
@@ -342,23 +329,8 @@ def delivery_report(*, channel: str, provider_id: str, provider_status: str, err
         failed = list(matching.select_for_update(of=("self",)).select_related("broadcast"))
         Delivery.objects.filter(pk__in=[d.pk for d in failed]).update(**changes)
         for delivery in failed:
-            email_fallback_plan(delivery=delivery)
+            outbox.email_fallback_plan(delivery=delivery)
     return len(failed)
-
-
-def email_fallback_plan(*, delivery: Delivery) -> bool:
-    """A text that failed for good goes by email instead, where the broadcast asked for SMS or
-    email and the person may be emailed."""
-    broadcast = delivery.broadcast
-    if delivery.channel != Delivery.Channel.SMS or broadcast.channels != Broadcast.Channels.SMS_OR_EMAIL:
-        return False
-    if not User.objects.filter(email_consent(), pk=delivery.user_id).exists():
-        return False
-    _, created = Delivery.objects.get_or_create(
-        broadcast=broadcast, user_id=delivery.user_id, channel=Delivery.Channel.EMAIL, key="",
-        defaults={"not_before": timezone.now()},
-    )
-    return created
 
 
 def email_undeliverable_mark(*, address: str) -> int:

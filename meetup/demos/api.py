@@ -5,8 +5,8 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict, StrictBool, StrictStr
 
+from meetup.accounts.auth import public
 from meetup.demos import selectors, services
-from meetup.lib.api import public
 from meetup.showcase import access
 
 router = Router(tags=["demos"])

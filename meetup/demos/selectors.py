@@ -2,8 +2,8 @@
 
 from django.conf import settings
 
-from meetup.accounts.roles import can_manage_demo
 from meetup.demos.models import Demo, DemoRun
+from meetup.demos.roles import can_manage_demo
 
 
 def demo_of(project) -> Demo | None:

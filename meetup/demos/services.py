@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from meetup.accounts.roles import can_manage_demo
 from meetup.demos import limits
 from meetup.demos.models import SHA_VALIDATOR, Demo, DemoRun, Task
+from meetup.demos.roles import can_manage_demo
 from meetup.demos.selectors import is_allowed
+from meetup.lib.dispatch import enqueue_on_commit
 from meetup.lib.errors import Refused
 from meetup.showcase.models import ProjectLink
 
@@ -108,11 +109,11 @@ def demo_kick(*, demo_id: int, run_id: int) -> bool:
     one task takes a whole batch, so a queue of visitors costs one task per batch, not per run.
     The task clears the mark when it starts and kicks again if runs are left (the sweeper does
     too, should a task be lost)."""
-    from meetup.demos.tasks import run_demo
-
     if not cache.add(_kick_key(demo_id), run_id, timeout=settings.DEMO_QUEUE_TIMEOUT):
         return False
-    run_demo.delay_on_commit(run_id)
+    # The run's time limits travel with it: web and worker read the same settings.
+    enqueue_on_commit("demos.run", run_id, soft_time_limit=settings.DEMO_SOFT_TIME_LIMIT,
+                      time_limit=settings.DEMO_HARD_TIME_LIMIT)
     return True
 
 

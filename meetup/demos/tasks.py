@@ -8,13 +8,13 @@ from celery.contrib.django.task import DjangoTask
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 
+from meetup.demos import services
+
 
 class DemoTask(DjangoTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Whatever ended the task, the runs it took do not stay running. A hard time limit lands
         here in the worker's parent process, after its child was killed."""
-        from meetup.demos import services
-
         if isinstance(exc, TimeLimitExceeded | SoftTimeLimitExceeded):
             services.demo_runs_time_out(claimed_by=task_id)
         else:
@@ -25,8 +25,6 @@ class DemoTask(DjangoTask):
              soft_time_limit=settings.DEMO_SOFT_TIME_LIMIT, time_limit=settings.DEMO_HARD_TIME_LIMIT)
 def run_demo(self, run_id: int) -> str:
     """Run a queued demo run, batched with others of its model waiting now."""
-    from meetup.demos import services
-
     claimed_by = self.request.id or uuid.uuid4().hex
     try:
         return services.demo_batch_run(run_id=run_id, claimed_by=claimed_by)
@@ -38,6 +36,4 @@ def run_demo(self, run_id: int) -> str:
 @shared_task(name="demos.sweep")
 def sweep() -> dict:
     """Run by beat: runs left running by a dead worker, or queued with no worker, are ended."""
-    from meetup.demos.services import demo_runs_sweep
-
-    return demo_runs_sweep()
+    return services.demo_runs_sweep()

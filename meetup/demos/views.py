@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from meetup.accounts.roles import can_manage_demo
 from meetup.demos import selectors, services
 from meetup.demos.forms import DemoForm, RunForm
+from meetup.demos.roles import can_manage_demo
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors
 from meetup.showcase import access

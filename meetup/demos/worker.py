@@ -2,15 +2,14 @@
 
 import logging
 
+from celery import current_app
 from celery.signals import worker_process_init
 
 log = logging.getLogger(__name__)
 
 
 def _serves_gpu_queue() -> bool:
-    from meetup.celery import app
-
-    return "gpu" in app.amqp.queues.consume_from
+    return "gpu" in current_app.amqp.queues.consume_from
 
 
 @worker_process_init.connect

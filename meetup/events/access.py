@@ -4,9 +4,9 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from meetup.accounts.roles import can_check_in, can_manage_event
 from meetup.events import selectors
 from meetup.events.models import Event
+from meetup.events.roles import can_check_in, can_manage_event
 
 
 def visible_event(request, slug: str, *, counts: bool = True, caller: bool = True) -> Event:

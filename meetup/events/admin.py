@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 
-from meetup.accounts.roles import can_see_contacts
+from meetup.audit.models import AuditEntry
 from meetup.events import services
+from meetup.events.admin_scope import EventScopedAdmin
 from meetup.events.models import RSVP, Booking, Event, Invitation, Venue
-from meetup.lib.admin import EventScopedAdmin, ReadOnlyAdmin, csv_export_action
+from meetup.events.roles import can_see_contacts
+from meetup.lib.admin import ReadOnlyAdmin, csv_export_action
 from meetup.lib.errors import Refused
 
 
@@ -117,3 +119,12 @@ class BookingAdmin(EventScopedAdmin, ReadOnlyAdmin):
     def release(self, request, queryset):
         for booking in queryset.select_related("venue", "event"):
             services.booking_release(booking=booking, actor=request.user)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(EventScopedAdmin, ReadOnlyAdmin):
+    list_display = ["created_at", "actor_name", "action", "event", "summary"]
+    list_filter = ["action"]
+    search_fields = ["summary", "actor_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["event"]

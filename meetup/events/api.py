@@ -8,10 +8,10 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt, StrictStr
 
+from meetup.accounts.auth import public
 from meetup.accounts.roles import is_organiser
 from meetup.events import access, exports, selectors, services
 from meetup.events.models import RSVP, Event, Venue
-from meetup.lib.api import public
 from meetup.lib.errors import Refused
 
 router = Router(tags=["events"])

@@ -26,17 +26,3 @@ def checkins_csv_response(event: Event):
     )
     return streaming_csv(f"{event.slug}-checkins.csv", ["checked_in_at", "username", "display_name", "email",
                                                         "ticket_code"], rows)
-
-
-def projects_csv_response(event: Event):
-    """The projects shown at the event, with their Hub links and likes."""
-    from meetup.showcase.models import Project
-
-    rows = (
-        Project.objects.filter(event=event).order_by("created_at", "id")
-        .values_list("title", "slug", "created_by__username", "visibility", "like_count", "repository_url",
-                     "demo_url", "created_at")
-        .iterator(chunk_size=2000)
-    )
-    return streaming_csv(f"{event.slug}-projects.csv", ["title", "slug", "created_by", "visibility", "likes",
-                                                        "repository_url", "demo_url", "created_at"], rows)

@@ -4,8 +4,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetup.accounts.roles import can_manage_event
 from meetup.events.models import RSVP, Booking, CapacityShard, Event, Venue
+from meetup.events.roles import can_manage_event
 
 
 def _with_counts(events: QuerySet[Event]) -> QuerySet[Event]:

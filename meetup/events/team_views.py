@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from meetup.events import access, team
+from meetup.events import access
 from meetup.events.models import Invitation
+from meetup.events.services import team
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors
 

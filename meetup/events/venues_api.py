@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt, StrictStr
 
-from meetup.accounts.roles import can_manage_event, is_organiser
+from meetup.accounts.roles import is_organiser
 from meetup.events import selectors, services
 from meetup.events.models import Booking, Event, Venue
+from meetup.events.roles import can_manage_event
 
 router = Router(tags=["venues"])
 

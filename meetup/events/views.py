@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from meetup.accounts.roles import can_manage_event, can_see_contacts, is_organiser
-from meetup.broadcasts.selectors import broadcast_counts, broadcasts_of
-from meetup.events import access, charts, exports, selectors, services, tickets
+from meetup.accounts.roles import is_organiser
+from meetup.audit.models import AuditEntry
+from meetup.events import access, exports, selectors, services, tickets
 from meetup.events.forms import AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
 from meetup.events.models import RSVP, Booking, Venue
+from meetup.events.roles import can_manage_event, can_see_contacts
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors, bind_in_zone
-from meetup.showcase.selectors import open_reports_for_event
 
 
 def event_detail(request, slug: str):
@@ -151,11 +151,6 @@ def checkin_export(request, slug: str):
 
 
 @login_required
-def project_export(request, slug: str):
-    return exports.projects_csv_response(access.managed_event(request, slug, counts=False))
-
-
-@login_required
 @require_POST
 def rsvp_promote(request, slug: str, rsvp_id: int):
     event = access.managed_event(request, slug)
@@ -265,27 +260,6 @@ def venue_detail(request, slug: str):
 
 
 @login_required
-def dashboard(request, slug: str):
-    """The organiser's view of one event: live counters, the RSVP curve and forecast, venues."""
-    event = access.managed_event(request, slug)
-    result = selectors.event_forecast(event)
-    target = selectors.event_capacity_target(event)
-    suggestions = []
-    if result.turnout_high > target:
-        suggestions = list(selectors.venues_available(starts_at=event.starts_at, ends_at=event.ends_at,
-                                                      min_capacity=result.turnout_high)[:5])
-    slots = selectors.checkins_per_slot(event)
-    return render(request, "events/dashboard.html", {
-        "event": event, "forecast": result, "target": target,
-        "chart": charts.rsvp_chart(result, capacity=target, closes_at=event.rsvp_deadline),
-        "counts": selectors.checkin_counts(event), "alerts": list(event.forecast_alerts.all()),
-        "suggestions": suggestions, "slots": slots, "slot_max": max((n for _, n in slots), default=0),
-        "broadcasts": [(b, broadcast_counts(b)) for b in broadcasts_of(event)[:5]],
-        "reports": open_reports_for_event(event)[:5],
-    })
-
-
-@login_required
 def dashboard_counts(request, slug: str):
     """The dashboard's live counters (htmx polls them)."""
     event = access.managed_event(request, slug)
@@ -313,3 +287,16 @@ def venue_move(request, slug: str, venue_slug: str):
         "event": event, "venue": venue, "form": form,
         "would_promote": min(event.waitlist_count, max(0, venue.capacity_standing - event.going_count)),
     })
+
+
+@login_required
+def audit_log(request, slug: str):
+    """Who did what and when for one event, newest first; its organisers only."""
+    event = access.managed_event(request, slug, counts=False)
+    entries = AuditEntry.objects.filter(event=event)
+    action = request.GET.get("action", "")
+    if action in AuditEntry.Action.values:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "audit/event_log.html", {
+        "event": event, "page": page, "actions": AuditEntry.Action.choices, "action": action})

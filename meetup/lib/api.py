@@ -1,4 +1,4 @@
-"""What every API router shares: the error shape and token auth."""
+"""What every API router shares: the error shape (token auth is accounts/auth.py)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -6,28 +6,8 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
 
-from meetup.accounts.services import api_token_authenticate
 from meetup.lib.errors import Refused
-
-
-class TokenAuth(HttpBearer):
-    openapi_scheme = "bearer"
-
-    def authenticate(self, request, token):
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-def _anonymous(request):
-    return True
-
-
-# For endpoints anyone may call: a token or session still identifies the caller when present.
-public = [TokenAuth(), django_auth, _anonymous]
 
 
 def _error(api: NinjaAPI, request, status: int, error: str, detail: str, **extra):

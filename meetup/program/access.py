@@ -4,9 +4,10 @@ see it, 403 when they may see it but not do this."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from meetup.accounts.roles import can_manage_call, is_judge, is_organiser
+from meetup.accounts.roles import is_organiser
 from meetup.program import selectors
 from meetup.program.models import Application, Call
+from meetup.program.roles import can_manage_call, is_judge
 
 
 def visible_call(request, slug: str) -> Call:

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
-from meetup.lib.api import public
+from meetup.accounts.auth import public
 from meetup.program import access, selectors, services
 from meetup.program.models import SCORE_MAX, SCORE_MIN, Application, Call
 

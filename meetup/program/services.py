@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from meetup.accounts.roles import is_judge
 from meetup.broadcasts.models import Broadcast
 from meetup.broadcasts.services import deliveries_enqueue
 from meetup.lib.errors import Refused
@@ -31,6 +30,7 @@ from meetup.program.models import (
     Score,
     TeamMember,
 )
+from meetup.program.roles import is_judge
 from meetup.showcase.models import Project, Visibility
 
 MAX_TEAM = 12

@@ -5,13 +5,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from meetup.accounts.roles import can_manage_call, is_judge, is_organiser
+from meetup.accounts.roles import is_organiser
 from meetup.broadcasts.selectors import broadcast_counts
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors, bind_in_zone
 from meetup.program import access, selectors, services
 from meetup.program.forms import ApplicationForm, CallForm, ConflictForm, ReviewForm
 from meetup.program.models import Application
+from meetup.program.roles import can_manage_call, is_judge
 
 
 # --- Everyone -------------------------------------------------------------------------------------

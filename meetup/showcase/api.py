@@ -6,8 +6,8 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StrictBool, StrictStr
 
+from meetup.accounts.auth import public
 from meetup.events.models import Event
-from meetup.lib.api import public
 from meetup.showcase import access, selectors, services
 from meetup.showcase.models import Collection, Project
 

@@ -14,9 +14,10 @@ from hubsync.models import HubModel
 from meetup.accounts.roles import can_moderate
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
+from meetup.lib.dispatch import enqueue_on_commit
 from meetup.lib.errors import Refused
 from meetup.lib.slugs import unique_slug
-from meetup.showcase import limits
+from meetup.showcase import limits, signals
 from meetup.showcase.models import (
     Collection,
     CollectionItem,
@@ -116,8 +117,6 @@ def project_update(*, project: Project, team=None, hub_links=None, **changes) ->
 
 
 def _links_set(project: Project, refs: list[RepoRef]) -> None:
-    from meetup.showcase.tasks import resolve_link
-
     existing = {(link.repo_type, link.requested_id): link for link in project.links.all()}
     wanted = {(ref.repo_type, ref.repo_id) for ref in refs}
     project.links.filter(pk__in=[link.pk for key, link in existing.items() if key not in wanted]).delete()
@@ -126,7 +125,7 @@ def _links_set(project: Project, refs: list[RepoRef]) -> None:
         if link is None:
             link = ProjectLink.objects.create(project=project, repo_type=ref.repo_type, requested_id=ref.repo_id,
                                               position=position)
-            resolve_link.delay_on_commit(link.pk)
+            enqueue_on_commit("showcase.resolve_link", link.pk)
         elif link.position != position:
             ProjectLink.objects.filter(pk=link.pk).update(position=position)
 
@@ -286,12 +285,11 @@ def _moderator(user) -> None:
 
 
 def _close_reports(reports, *, status: str, moderator) -> list[int]:
-    from meetup.showcase.tasks import send_report_outcome
-
+    """Close the open reports; each reporter is owed the outcome (signals.reports_closed)."""
     ids = list(reports.filter(status=Report.Status.OPEN).values_list("pk", flat=True))
     Report.objects.filter(pk__in=ids).update(status=status, resolved_by=moderator, resolved_at=timezone.now())
-    for pk in ids:
-        send_report_outcome.delay_on_commit(pk)
+    if ids:
+        signals.reports_closed.send(sender=Report, report_ids=ids)
     return ids
 
 
@@ -337,19 +335,6 @@ def report_dismiss(*, moderator, report: Report) -> bool:
             _audit(moderator, "Dismissed a report about", project=report.project, comment=report.comment,
                    report=report.pk)
         return closed
-
-
-def report_outcome_send(*, report: Report) -> None:
-    """Email the reporter what moderators decided."""
-    from meetup.lib import emails
-
-    if not report.reporter.email or report.status == Report.Status.OPEN:
-        return
-    target = report.project or report.comment.project
-    emails.send("report-outcome", to=report.reporter.email, context={
-        "report": report, "user": report.reporter, "project": target,
-        "kind": "project" if report.project_id else "comment", "hidden": report.status == Report.Status.HIDDEN,
-    })
 
 
 # --- Trending -------------------------------------------------------------------------------------

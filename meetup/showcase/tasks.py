@@ -1,15 +1,17 @@
+"""Celery tasks of the showcase: ids in, a service call."""
+
 from celery import shared_task
+
+from hubsync.client import HubError, RateLimited
+from hubsync.services import hub_paused_for
+from hubsync.tasks import later
+from meetup.showcase.models import ProjectLink
+from meetup.showcase.services import link_resolve, trending_recompute
 
 
 @shared_task(name="showcase.resolve_link", bind=True, acks_late=True, max_retries=5)
 def resolve_link(self, link_id: int) -> str:
     """Look a project's Hub link up; a rate-limited look-up is queued again for when the Hub says."""
-    from hubsync.client import HubError, RateLimited
-    from hubsync.services import hub_paused_for
-    from hubsync.tasks import later
-    from meetup.showcase.models import ProjectLink
-    from meetup.showcase.services import link_resolve
-
     link = ProjectLink.objects.filter(pk=link_id).first()
     if link is None or link.status != ProjectLink.Status.PENDING:
         return link.status if link else "gone"
@@ -25,19 +27,7 @@ def resolve_link(self, link_id: int) -> str:
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
 
 
-@shared_task(name="showcase.send_report_outcome", acks_late=True)
-def send_report_outcome(report_id: int) -> None:
-    from meetup.showcase.models import Report
-    from meetup.showcase.services import report_outcome_send
-
-    report = Report.objects.select_related("reporter", "project", "comment__project").filter(pk=report_id).first()
-    if report is not None:
-        report_outcome_send(report=report)
-
-
 @shared_task(name="showcase.recompute_trending")
 def recompute_trending() -> int:
     """Run by beat: trending scores decay with time, so they are recomputed every few minutes."""
-    from meetup.showcase.services import trending_recompute
-
     return trending_recompute()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("collections/<int:pk>/", views.collection_detail, name="collection_detail"),
     path("collections/<int:pk>/delete/", views.collection_delete, name="collection_delete"),
     path("collections/<int:pk>/remove/<slug:slug>/", views.collection_remove, name="collection_remove"),
+    path("events/<slug:slug>/projects.csv", views.project_export, name="project_export"),
     path("moderation/", views.moderation_queue, name="moderation_queue"),
     path("moderation/reports/<int:report_id>/dismiss/", views.report_dismiss, name="report_dismiss"),
     re_path(r"^moderation/(?P<kind>projects|comments)/(?P<key>[-\w]+)/(?P<action>hide|restore)/$", views.moderate,

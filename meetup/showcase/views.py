@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_moderate
+from meetup.events import access as event_access
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors
-from meetup.showcase import access, selectors, services
+from meetup.showcase import access, exports, selectors, services
 from meetup.showcase.forms import CollectionForm, CommentForm, ProjectForm, ReportForm
 from meetup.showcase.models import Comment, Project, Report
 
@@ -272,3 +273,9 @@ def report_dismiss(request, report_id: int):
     services.report_dismiss(moderator=request.user, report=report)
     messages.success(request, "Report dismissed; the reporter is told.")
     return redirect("moderation_queue")
+
+
+@login_required
+def project_export(request, slug: str):
+    """The projects shown at an event, as CSV: the event's organisers only."""
+    return exports.projects_csv_response(event_access.managed_event(request, slug, counts=False))

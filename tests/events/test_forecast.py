@@ -6,6 +6,7 @@ import time_machine
 from meetup.events import forecast, services
 from meetup.events.models import RSVP, ForecastAlert
 from tests.factories import EventFactory, RSVPFactory, UserFactory, VenueFactory
+from tests.outbox import deliver_all
 
 OPEN = datetime(2026, 11, 1, tzinfo=UTC)
 NOW = OPEN + timedelta(days=10)
@@ -110,6 +111,7 @@ def test_alerts_fire_once_per_threshold_and_name_venues_that_fit(surging, smtp_i
         _register(surging, [NOW - timedelta(hours=h) for h in range(1, 60)])  # the post goes viral
         assert services.forecast_alerts_check(event=surging) == [80, 100]
         assert services.forecast_alerts_check(event=surging) == []
+        deliver_all()  # the alerts go through the outbox
 
     assert list(ForecastAlert.objects.values_list("threshold", flat=True)) == [80, 100]
     (message,) = smtp_inbox.to("olivia@example.org")

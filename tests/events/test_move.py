@@ -3,6 +3,7 @@ import pytest
 from meetup.broadcasts.models import Broadcast
 from meetup.events import services
 from meetup.events.models import RSVP, Booking, Event
+from meetup.events.services import venues
 from meetup.lib.errors import Refused
 from tests.factories import EventFactory, UserFactory, VenueFactory
 from tests.outbox import deliver_all
@@ -79,7 +80,7 @@ def test_a_failure_after_the_booking_step_changes_nothing(outgrown, monkeypatch)
     def broken(**kwargs):
         raise RuntimeError("the capacity step failed")
 
-    monkeypatch.setattr(services, "capacity_change", broken)
+    monkeypatch.setattr(venues, "capacity_change", broken)
     with pytest.raises(RuntimeError):
         services.venue_move(event=event, venue=big)
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from meetup.audit.models import AuditEntry
 from meetup.broadcasts import services as broadcasts
-from meetup.events import services, team
+from meetup.events import services
 from meetup.events.models import RSVP
+from meetup.events.services import team
 from meetup.showcase import services as showcase
 from tests.factories import RSVPFactory, UserFactory, VenueFactory, going
 

@@ -4,15 +4,18 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 
-from meetup.events import team
+from meetup.events.services import team
 from meetup.lib.errors import Refused
 from tests.factories import UserFactory
+from tests.outbox import deliver_all
 
 
 @pytest.fixture
 def invited(night, organiser, smtp_inbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):  # the email goes once the invitation is saved
-        return team.invitation_create(event=night, email="Dora@Example.org", role="door", invited_by=organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = team.invitation_create(event=night, email="Dora@Example.org", role="door", invited_by=organiser)
+    deliver_all()  # the email goes through the outbox once the invitation is saved
+    return invitation
 
 
 def test_an_invitation_emails_a_link_that_makes_door_staff(client, night, invited, smtp_inbox):
@@ -84,6 +87,7 @@ def test_the_team_page_invites_and_shows_pending_invitations(client, night, orga
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/events/{night.slug}/team/", {"email": "new@example.org", "role": "door"},
                                follow=True)
+    deliver_all()
 
     html = response.content.decode()
     assert "Invitation sent to new@example.org." in html and "pending" in html

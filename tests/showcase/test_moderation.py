@@ -3,10 +3,10 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from meetup.celery import app as celery_app
 from meetup.showcase import services
 from meetup.showcase.models import Comment, Project, Report
 from tests.factories import UserFactory
+from tests.outbox import deliver_all
 from tests.showcase.factories import CommentFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,14 +17,6 @@ def moderator(db):
     user = UserFactory(username="mo", email="mo@example.org")
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
-
-
-@pytest.fixture
-def run_tasks():
-    """Run queued tasks in-process, as a worker would, once the transaction commits."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def report(client, user, url, reason="spam"):
@@ -75,7 +67,7 @@ def test_moderators_and_organisers_see_the_queue(client, request, who, stranger)
 
 
 def test_hiding_a_project_closes_its_reports_and_tells_each_reporter(client, moderator, stranger, attendee,
-                                                                     run_tasks, django_capture_on_commit_callbacks):
+                                                                     django_capture_on_commit_callbacks):
     project = ProjectFactory(title="Crypto giveaway")
     report(client, stranger, f"/projects/{project.slug}/report/")
     report(client, attendee, f"/projects/{project.slug}/report/", reason="unsafe")
@@ -83,6 +75,7 @@ def test_hiding_a_project_closes_its_reports_and_tells_each_reporter(client, mod
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/moderation/projects/{project.slug}/hide/")
+    deliver_all()  # the outcomes go through the outbox, as a worker would send them
 
     assert Project.objects.get().visibility == "hidden"
     assert set(Report.objects.values_list("status", flat=True)) == {"hidden"}
@@ -92,7 +85,7 @@ def test_hiding_a_project_closes_its_reports_and_tells_each_reporter(client, mod
     assert client.get(f"/projects/{project.slug}/").status_code == 404
 
 
-def test_dismissing_a_report_leaves_the_comment_up_and_tells_the_reporter(client, moderator, stranger, run_tasks,
+def test_dismissing_a_report_leaves_the_comment_up_and_tells_the_reporter(client, moderator, stranger,
                                                                           django_capture_on_commit_callbacks):
     comment = CommentFactory(body="I disagree with your benchmark.")
     report(client, stranger, f"/comments/{comment.pk}/report/", reason="abuse")
@@ -100,6 +93,7 @@ def test_dismissing_a_report_leaves_the_comment_up_and_tells_the_reporter(client
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/moderation/reports/{Report.objects.get().pk}/dismiss/")
+    deliver_all()
 
     assert Comment.objects.get().visibility == "visible" and Report.objects.get().status == "dismissed"
     [message] = mail.outbox

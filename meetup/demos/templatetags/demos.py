@@ -1,8 +1,8 @@
 from django import template
 
-from meetup.accounts.roles import can_manage_demo
 from meetup.demos import selectors
 from meetup.demos.forms import RunForm
+from meetup.demos.roles import can_manage_demo
 
 register = template.Library()
 

@@ -1,3 +1,6 @@
+"""The demo data `make run` loads: venues, events with a surge of RSVPs, projects, program calls.
+Project level: it composes every app's seed data (showcase/seed.py, program/seed.py)."""
+
 import random
 from datetime import timedelta
 
@@ -10,6 +13,8 @@ from django.utils import timezone
 from meetup.accounts.services import organiser_grant, signup_consent_record
 from meetup.events import capacity, services
 from meetup.events.models import RSVP, Event, Venue
+from meetup.program import seed as program_seed
+from meetup.showcase import seed as showcase_seed
 
 ORGANISER_EMAIL = "organiser@meetup.localhost"
 ATTENDEE_EMAIL = "ada@meetup.localhost"
@@ -75,13 +80,8 @@ class Command(BaseCommand):
         else:
             self._load_events(organiser, venues, attendees)
 
-        from meetup.showcase.demo import demo_seed
-
-        demo_seed(stdout=self.stdout)
-
-        from meetup.program.demo import demo_seed as program_demo_seed
-
-        program_demo_seed(password=DEMO_PASSWORD, stdout=self.stdout)
+        showcase_seed.demo_seed(stdout=self.stdout)
+        program_seed.demo_seed(password=DEMO_PASSWORD, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(
             f"Organiser login: {ORGANISER_EMAIL} / {DEMO_PASSWORD}   Attendee login: {ATTENDEE_EMAIL} / {DEMO_PASSWORD}"
         ))

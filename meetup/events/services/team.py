@@ -1,23 +1,23 @@
 """The people who run an event: co-organisers and door staff, invited by email.
 
-Writes here follow services.py's rules (keyword-only, Refused for domain refusals) and record
-every change of role in the audit log.
+Invariant kept here: nobody is put on a team without accepting; every change of role is in the
+audit log. The invitation email goes through the broadcast outbox (signals.invitation_created).
 """
 
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from meetup.accounts.services import organiser_grant
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
+from meetup.events import signals
 from meetup.events.models import Event, Invitation
-from meetup.lib import emails
 from meetup.lib.errors import Refused
 
 INVITATION_DAYS = 7
@@ -40,23 +40,12 @@ def invitation_create(*, event: Event, email: str, role: str, invited_by) -> Inv
             expires_at=timezone.now() + timedelta(days=INVITATION_DAYS))
         audit_record(actor=invited_by, action=AuditEntry.Action.ROLE, event=event, invitation=invitation.pk,
                      summary=f"Invited {email} as {invitation.get_role_display().lower()}")
-        transaction.on_commit(lambda: _send(invitation))
+        signals.invitation_created.send(sender=Invitation, invitation=invitation)
     return invitation
-
-
-def _send(invitation: Invitation) -> None:
-    from django.conf import settings
-
-    emails.send("team-invitation", to=invitation.email, context={
-        "invitation": invitation, "event": invitation.event,
-        "accept_url": settings.PUBLIC_BASE_URL + reverse("invitation_accept", args=[invitation.token]),
-        "inviter": invitation.invited_by.public_name if invitation.invited_by else "An organiser",
-    })
 
 
 def invitation_accept(*, token: str, user) -> Invitation:
     """Accept an invitation as `user`, whose verified email must be the invited one."""
-    from allauth.account.models import EmailAddress
 
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().select_related("event").filter(token=token).first()
