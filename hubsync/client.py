@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx2
 from django.conf import settings
-from huggingface_hub import HfApi, hf_hub_url
+from huggingface_hub import HfApi, constants, hf_hub_url, snapshot_download
 from huggingface_hub.errors import (
     GatedRepoError,
     HfHubHTTPError,
@@ -220,3 +220,25 @@ class HubClient:
 
 def hub_client() -> HubClient:
     return HubClient(endpoint=settings.HF_ENDPOINT, token=settings.HF_TOKEN or None)
+
+
+# Weights in other formats than the one transformers loads would only fill the disk.
+SNAPSHOT_IGNORE = ["*.h5", "*.msgpack", "*.onnx", "*.ot", "*.tflite", "*.gguf", "*.mlmodel", "onnx/*", "openvino/*",
+                   "coreml/*", "flax_model*", "tf_model*", "rust_model*"]
+
+
+class HubOffline(HubError):
+    """HF_HUB_OFFLINE is set, so nothing can be downloaded."""
+
+
+def model_snapshot_download(repo_id: str, *, revision: str, cache_dir: str) -> str:
+    """Download a model's files at a pinned revision into `cache_dir` (the gpu worker's model
+    cache) and return the snapshot's path; PyTorch pickles only when there are no safetensors."""
+    if constants.HF_HUB_OFFLINE:
+        raise HubOffline("HF_HUB_OFFLINE is set: run this with HF_HUB_OFFLINE=0.")
+    token = settings.HF_TOKEN or None
+    api = HfApi(endpoint=settings.HF_ENDPOINT, token=token)
+    files = [s.rfilename for s in api.model_info(repo_id, revision=revision).siblings or []]
+    ignore = SNAPSHOT_IGNORE + (["*.bin", "*.pt", "*.pth"] if any(f.endswith(".safetensors") for f in files) else [])
+    return snapshot_download(repo_id, revision=revision, cache_dir=cache_dir, endpoint=settings.HF_ENDPOINT,
+                             token=token, ignore_patterns=ignore)

@@ -1,3 +1,6 @@
+"""What we know of Hub repositories (HubModel: canonical id, sha, counts, sanitised card) and daily
+like snapshots for trending. Refreshed by services.py; the Hub is reached only through client.py."""
+
 from django.db import models
 
 

@@ -1,3 +1,8 @@
+"""People (User, with an E.164 phone and opt-ins), the consent ledger, and API tokens.
+
+Invariant kept here: the consent ledger is append-only (a model guard and a PostgreSQL trigger
+refusing UPDATE); tokens are stored as hashes only."""
+
 import hashlib
 
 from django.contrib.auth.models import AbstractUser

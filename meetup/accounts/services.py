@@ -1,3 +1,8 @@
+"""Every write about a person: profile and phone, consent (through the ledger), API tokens, roles.
+
+Invariant kept here: every change of consent is written to the append-only ledger with its
+source and exact wording."""
+
 import secrets
 
 from django.contrib.auth.models import Group

@@ -1,3 +1,8 @@
+"""The audit log: who did what to an event, and when.
+
+Invariant kept here: entries are append-only (a model guard, and a PostgreSQL trigger refusing
+UPDATE and DELETE)."""
+
 from django.conf import settings
 from django.db import models
 

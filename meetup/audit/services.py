@@ -1,3 +1,5 @@
+"""Writing the audit log: one entry per organiser action. Entries are append-only (models.py)."""
+
 from meetup.audit.models import AuditEntry
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from meetup.broadcasts.models import Broadcast
+from meetup.events import tickets
 from meetup.lib import emails
 
 PLACEHOLDERS = {
@@ -71,8 +72,6 @@ def unsubscribe_url(user) -> str:
 
 def broadcast_email(broadcast: Broadcast, user, shared: dict[str, str]) -> EmailMultiAlternatives:
     """A blast or venue-change email, with RFC 8058 one-click unsubscribe headers."""
-    from meetup.events import tickets
-
     values = {**shared, "first_name": first_name(user)}
     link = unsubscribe_url(user)
     headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from meetup.broadcasts import render as render_message
 from meetup.broadcasts import selectors, services
 from meetup.broadcasts.exports import deliveries_csv_response
 from meetup.broadcasts.forms import BroadcastForm
@@ -31,9 +32,7 @@ def _preview_context(form: BroadcastForm, event) -> dict:
     sample = selectors.sample_recipient(event=event, audience=draft.audience)
     email = None
     if sample and draft.uses_email and draft.body:
-        from meetup.broadcasts import render as messages_render
-
-        email = messages_render.broadcast_email(draft, sample, messages_render.event_values(event))
+        email = render_message.broadcast_email(draft, sample, render_message.event_values(event))
     return {
         "event": event, "draft": draft, "reach": reach, "sample": sample, "email": email,
         "estimate": selectors.compose_estimate(broadcast=draft, reach=reach, sample=sample),

@@ -1,3 +1,8 @@
+"""Demos of projects' Hub models and their runs on the gpu queue.
+
+Invariant kept with services.py: only enabled, allow-listed demos ever load; a run ends (done,
+failed or timed out) whatever happens to its worker."""
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models

@@ -26,9 +26,3 @@ def run_for(user, pk: int) -> DemoRun | None:
     if run.user_id == user.pk or can_manage_demo(user, run.demo.project):
         return run
     return None
-
-
-def recent_runs(user, demo: Demo, *, limit: int = 5) -> list[DemoRun]:
-    if not (user and user.is_authenticated):
-        return []
-    return list(DemoRun.objects.filter(demo=demo, user=user).order_by("-created_at", "-id")[:limit])

@@ -1,3 +1,8 @@
+"""Venues and bookings, events with their capacity shards, RSVPs, forecast alerts, team invitations.
+
+Invariants kept here as constraints: a shard never holds more than its seats (capacity);
+one RSVP per person and event; no overlapping active bookings of a venue (PostgreSQL)."""
+
 import zoneinfo
 
 from django.conf import settings

@@ -1,9 +1,15 @@
+"""Reads of the events app that pages and the API share: event lists and details with their
+counts, RSVPs and waitlist positions, tickets, venue availability, the forecast, check-in counts.
+
+Invariant 7 lives with the callers: contact data is only read where events.roles allows it."""
+
 from datetime import timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from meetup.events import forecast
 from meetup.events.models import RSVP, Booking, CapacityShard, Event, Venue
 from meetup.events.roles import can_manage_event
 
@@ -140,8 +146,6 @@ def event_capacity_target(event: Event) -> int:
 
 
 def event_forecast(event: Event, *, now=None):
-    from meetup.events import forecast
-
     now = now or timezone.now()
     arrivals = list(RSVP.objects.filter(event=event).exclude(status=RSVP.Status.CANCELLED)
                     .values_list("created_at", flat=True))

@@ -1,3 +1,8 @@
+"""Calls for applications, applications and their teams, the judging panel's reviews and scores.
+
+Invariants kept with services.py: applications close to the second at the deadline; a judge
+with a conflict never sees or scores that application; decisions are told once."""
+
 import zoneinfo
 
 from django.conf import settings

@@ -32,6 +32,7 @@ from meetup.program.models import (
 )
 from meetup.program.roles import is_judge
 from meetup.showcase.models import Project, Visibility
+from meetup.showcase.services import hub_refs_parse
 
 MAX_TEAM = 12
 MAX_PROJECTS = 5
@@ -179,8 +180,6 @@ def _refuse_unless_open(call: Call) -> None:
 
 
 def _hub_links(values) -> list[str]:
-    from meetup.showcase.services import hub_refs_parse
-
     return [ref.path for ref in hub_refs_parse(values, limit=MAX_HUB_LINKS)]
 
 

@@ -1,3 +1,9 @@
+"""Projects and their Hub links, likes, comments, collections, reports.
+
+Invariants kept here and in services.py: one like per person and project (the counter moves
+in the same transaction as the row); hidden content is shown to moderators and its team only;
+descriptions and comments are stored raw and rendered sanitised."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from hubsync.models import HubModel
 from meetup.accounts.roles import can_moderate
+from meetup.events.models import Event
 from meetup.showcase.models import Collection, Comment, Like, Project, ProjectLink, Report, Visibility
 
 SORTS = {
@@ -86,8 +87,6 @@ def gallery_facets() -> dict[str, list[str]]:
 
 def gallery_events():
     """(slug, title) of events that have projects, newest first."""
-    from meetup.events.models import Event
-
     shown = Project.objects.filter(event=OuterRef("pk"), visibility=Visibility.VISIBLE)
     return Event.objects.filter(Exists(shown)).order_by("-starts_at").values_list("slug", "title")
 

@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from hubsync.client import RepoRef, parse_ref
 from hubsync.models import HubModel
+from hubsync.services import repo_sync
 from meetup.accounts.roles import can_moderate
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
 from meetup.lib.dispatch import enqueue_on_commit
 from meetup.lib.errors import Refused
 from meetup.lib.slugs import unique_slug
-from meetup.showcase import limits, signals
+from meetup.showcase import limits, signals, trending
 from meetup.showcase.models import (
     Collection,
     CollectionItem,
@@ -133,8 +134,6 @@ def _links_set(project: Project, refs: list[RepoRef]) -> None:
 def link_resolve(*, link: ProjectLink, client=None) -> ProjectLink:
     """Look the link's repository up on the Hub (or reuse a fresh look-up) and settle the link:
     linked to the canonical repository, or not found. Raises RateLimited and HubError."""
-    from hubsync.services import repo_sync
-
     ref = RepoRef(link.repo_type, link.requested_id)
     hub_model = HubModel.objects.filter(repo_type=ref.repo_type, repo_id=ref.repo_id,
                                         fetched_at__gte=timezone.now() - FRESH_FOR).first()
@@ -224,22 +223,6 @@ def collection_create(*, owner, name: str, description: str = "", is_public: boo
 def _own(collection: Collection, user) -> None:
     if collection.owner_id != user.pk:
         raise PermissionDenied("Only its owner can change a collection.")
-
-
-def collection_update(*, collection: Collection, user, **changes) -> Collection:
-    _own(collection, user)
-    for name in ("name", "description", "is_public"):
-        if name in changes:
-            setattr(collection, name, changes[name])
-    try:
-        collection.full_clean(exclude=["owner"], validate_constraints=False)
-        with transaction.atomic():
-            collection.save()
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
-    except IntegrityError:
-        raise ValidationError({"name": ["You already have a collection with this name."]}) from None
-    return collection
 
 
 def collection_delete(*, collection: Collection, user) -> None:
@@ -341,8 +324,6 @@ def report_dismiss(*, moderator, report: Report) -> bool:
 def trending_recompute(*, now=None) -> int:
     """Store every project's trending score (trending.py); writes only scores that changed.
     Returns how many changed."""
-    from meetup.showcase import trending
-
     now = now or timezone.now()
     fresh = {pk: round(score, 6) for pk, score in trending.scores(now).items()}
     stale = dict(Project.objects.exclude(trending_score=0).values_list("pk", "trending_score"))

@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Max, Min
 
+from hubsync.models import LikeSnapshot
+from meetup.showcase.models import Like, ProjectLink
+
 HALF_LIFE = timedelta(hours=48)
 WINDOW = timedelta(days=30)  # older likes count less than 1/32'000 of a fresh one
 HUB_WEIGHT = 1.0
@@ -21,8 +24,6 @@ HUB_DAYS = 7
 
 
 def platform_scores(now: datetime) -> dict[int, float]:
-    from meetup.showcase.models import Like
-
     scores: dict[int, float] = defaultdict(float)
     half_life = HALF_LIFE.total_seconds()
     for project_id, at in Like.objects.filter(created_at__gte=now - WINDOW).values_list("project_id", "created_at"):
@@ -34,8 +35,6 @@ def platform_scores(now: datetime) -> dict[int, float]:
 def hub_gains(now: datetime) -> dict[int, int]:
     """Hub likes each repository gained over the last HUB_DAYS days (from its earliest snapshot in
     the window to its latest)."""
-    from hubsync.models import LikeSnapshot
-
     today = now.date()
     window = (LikeSnapshot.objects.filter(day__gte=today - timedelta(days=HUB_DAYS), day__lte=today)
               .values("hub_model").annotate(first=Min("day"), last=Max("day")))
@@ -55,8 +54,6 @@ def hub_gains(now: datetime) -> dict[int, int]:
 
 
 def scores(now: datetime) -> dict[int, float]:
-    from meetup.showcase.models import ProjectLink
-
     result = dict(platform_scores(now))
     gains = hub_gains(now)
     per_project: dict[int, int] = defaultdict(int)

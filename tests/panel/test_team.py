@@ -4,6 +4,8 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 
+from meetup.broadcasts.models import Delivery
+from meetup.events.models import Invitation
 from meetup.events.services import team
 from meetup.lib.errors import Refused
 from tests.factories import UserFactory
@@ -92,3 +94,41 @@ def test_the_team_page_invites_and_shows_pending_invitations(client, night, orga
     html = response.content.decode()
     assert "Invitation sent to new@example.org." in html and "pending" in html
     assert smtp_inbox.to("new@example.org")
+
+
+def test_an_invitation_made_while_smtp_is_down_is_saved_and_emailed_once_when_smtp_returns(
+        client, night, organiser, settings, django_capture_on_commit_callbacks):
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox, free_port
+
+    port = free_port()  # nothing listens here yet: SMTP is down
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    client.force_login(organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/events/{night.slug}/team/", {"email": "late@example.org", "role": "door"},
+                               follow=True)
+    deliver_all()
+
+    assert response.status_code == 200 and "Invitation sent to late@example.org." in response.content.decode()
+    assert Invitation.objects.filter(email="late@example.org").exists()
+    [delivery] = Delivery.objects.filter(address="late@example.org")
+    assert delivery.status == "queued" and delivery.attempts == 1 and "Email provider trouble" in delivery.error
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()  # SMTP is back
+    try:
+        with time_machine.travel(delivery.not_before + timedelta(seconds=1)):
+            deliver_all()
+            deliver_all()  # a second pass finds nothing more to send
+    finally:
+        controller.stop()
+
+    assert [m["To"] for m in inbox.messages] == ["late@example.org"]
+    assert "/invitations/" in inbox.messages[0].get_body(preferencelist=("plain",)).get_content()
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
