@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from meetup.broadcasts import render
+from meetup.broadcasts.audience import AUDIENCES, email_consent, sms_consent
 from meetup.broadcasts.models import Broadcast, Delivery
 from meetup.broadcasts.quiet_hours import quiet_until
-from meetup.broadcasts.services import AUDIENCES, email_consent, sms_consent
 from meetup.broadcasts.sms import Segments, segments
 from meetup.events.models import RSVP
 from meetup.events.roles import can_manage_event
