@@ -15,3 +15,11 @@ class ProfileForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=60, initial="API token", help_text="Where you will use it, e.g. 'door laptop'.")
+
+
+class DeleteAccountForm(forms.Form):
+    code = forms.CharField(max_length=16, label="The code we emailed you",
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    content = forms.ChoiceField(
+        label="Your comments and the projects you made alone", initial="keep", widget=forms.RadioSelect,
+        choices=[("keep", "Keep them, shown as by “Deleted user”"), ("remove", "Remove them")])
