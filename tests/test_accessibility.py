@@ -40,8 +40,8 @@ def _page_as(browser, live_server, user=None):
     if user is not None:
         client = Client()
         client.force_login(user)
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                              "url": live_server.url}])
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
@@ -49,12 +49,12 @@ def _page_as(browser, live_server, user=None):
 
 def axe_violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
+    return page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
-            .map(v => `${v.impact} ${v.id}: ${v.help} -> ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+            .map(v => `${v.impact} ${v.id}: ${v.help} -> `
+                      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
     }""")
-    return result
 
 
 @pytest.fixture
@@ -86,8 +86,8 @@ def test_the_main_pages_have_no_serious_accessibility_violations(browser, live_s
     event, project, call = site["event"], site["project"], site["call"]
     pages = [
         (None, "/"), (None, f"/events/{event.slug}/"), (None, "/accounts/signup/"), (None, "/accounts/login/"),
-        (None, "/projects/"), (None, f"/projects/{project.slug}/"), (None, "/program/"), (None, f"/program/{call.slug}/"),
-        (None, "/admin/login/"),
+        (None, "/projects/"), (None, f"/projects/{project.slug}/"), (None, "/program/"),
+        (None, f"/program/{call.slug}/"), (None, "/admin/login/"),
         (attendee, "/tickets/"), (attendee, f"/events/{event.slug}/"), (attendee, f"/projects/{project.slug}/"),
         (attendee, f"/program/{call.slug}/apply/"), (attendee, "/profile/"), (attendee, "/profile/data/"),
         (organiser, f"/events/{event.slug}/door/"), (organiser, f"/events/{event.slug}/dashboard/"),
