@@ -91,8 +91,10 @@ class Event(models.Model):
     door_staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="door_events", blank=True)
     # Access at this event (the venue's own `accessibility` text describes the building). None: not
     # known yet, which is said as such rather than read as "no".
-    step_free_access = models.BooleanField("step-free access", null=True, blank=True, help_text="Step-free access to the event space.")
-    hearing_loop = models.BooleanField("hearing loop", null=True, blank=True, help_text="An induction loop for hearing aids.")
+    step_free_access = models.BooleanField("step-free access", null=True, blank=True,
+                                           help_text="Step-free access to the event space.")
+    hearing_loop = models.BooleanField("hearing loop", null=True, blank=True,
+                                       help_text="An induction loop for hearing aids.")
     captions = models.BooleanField("live captions", null=True, blank=True, help_text="Live captions for the talks.")
     quiet_room = models.BooleanField("quiet room", null=True, blank=True, help_text="A quiet room to step away to.")
     accessibility_notes = models.TextField(blank=True, max_length=2000,
