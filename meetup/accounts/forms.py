@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from phonenumber_field.formfields import PhoneNumberField
 
 from meetup.accounts.consent import EMAIL_WORDING, SMS_WORDING
@@ -11,6 +12,8 @@ class ProfileForm(forms.Form):
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     sms_opt_in = forms.BooleanField(required=False, label=SMS_WORDING)
     email_opt_in = forms.BooleanField(required=False, label=EMAIL_WORDING)
+    language = forms.ChoiceField(choices=settings.LANGUAGES, initial="en", required=False,
+                                 label="Language of our messages to you")
 
 
 class TokenForm(forms.Form):

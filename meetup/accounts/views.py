@@ -21,7 +21,8 @@ def profile(request):
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
-                services.profile_update(user=user, source=ConsentRecord.Source.PROFILE, **form.cleaned_data)
+                changes = {k: v for k, v in form.cleaned_data.items() if k != "language" or v}
+                services.profile_update(user=user, source=ConsentRecord.Source.PROFILE, **changes)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -30,7 +31,7 @@ def profile(request):
     else:
         form = ProfileForm(initial={
             "display_name": user.display_name, "phone": user.phone,
-            "sms_opt_in": user.sms_opt_in, "email_opt_in": user.email_opt_in,
+            "sms_opt_in": user.sms_opt_in, "email_opt_in": user.email_opt_in, "language": user.language,
         })
     return render(request, "accounts/profile.html", {
         "form": form,

@@ -241,3 +241,14 @@ def test_the_audit_trigger_refuses_updates_outside_a_deletion(organiser):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('meetup.erasure', 'on', true)")
         cursor.execute("UPDATE audit_auditentry SET action = 'role' WHERE id = %s", [entry.pk])
+
+
+def test_the_admin_deletes_through_the_same_service_and_never_deletes_rows(client, attendee):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    response = client.post("/admin/accounts/user/", {"action": "delete_accounts", "_selected_action": [attendee.pk]})
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=attendee.pk).deleted_at is not None
+    assert client.get(f"/admin/accounts/user/{attendee.pk}/delete/").status_code == 403

@@ -71,3 +71,18 @@ def test_the_your_data_page_offers_the_download(client, attendee):
     assert page.status_code == 200 and b"Download my data" in page.content
     assert download.status_code == 200 and download["Content-Type"] == "application/zip"
     assert b"/profile/data/" in client.get("/profile/").content
+
+
+def test_the_language_of_messages_is_part_of_the_profile(api, attendee):
+    response = api(attendee).patch("/api/me", {"language": "fr"})
+    refused = api(attendee).patch("/api/me", {"language": "xx"})
+
+    assert response.status_code == 200 and response.json()["language"] == "fr"
+    assert refused.status_code == 400
+
+
+def test_the_footer_switches_the_language_of_pages(client, db):
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+
+    assert response.status_code == 302
+    assert '<html lang="fr">' in client.get("/").content.decode()
