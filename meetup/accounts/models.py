@@ -23,7 +23,8 @@ class User(AbstractUser):
     # Set when the address hard-bounced; nothing more is sent to it until the person changes it.
     email_undeliverable_at = models.DateTimeField(null=True, blank=True)
     # The language messages to this person are written in (pages follow the browser or the switcher).
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    # db_default too, so rows inserted in SQL (bulk loads, benchmarks) get one.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en", db_default="en")
     # Set when the account was deleted: the row stays, emptied of everything personal, so what
     # others rely on (a comment thread, a count, a program decision) still holds together.
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('fr', 'Français')], default='en', max_length=8),
+            field=models.CharField(choices=[('en', 'English'), ('fr', 'Français')], db_default='en', default='en', max_length=8),
         ),
         migrations.AlterField(
             model_name='consentrecord',
