@@ -1,5 +1,6 @@
 """Accessibility in a real browser: axe-core (from npm, node_modules/axe-core) over the main pages
-finds no critical or serious violation, and a person using only the keyboard can RSVP."""
+finds no critical or serious violation, and a person using only the keyboard (Tab to move, Space to
+tick the code of conduct, Enter to send) can RSVP, with a visible focus ring and no trap."""
 
 import shutil
 from datetime import timedelta
@@ -135,3 +136,11 @@ def test_a_keyboard_only_rsvp_from_the_event_page(browser, live_server, site, or
 
     page.get_by_text("Your ticket is below").wait_for()
     assert RSVP.objects.get(user=person, event=site["event"]).status == RSVP.Status.GOING
+
+    # No trap: Tab alone reaches the footer's language switcher, past every control on the page.
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "language-select":
+            break
+    else:
+        pytest.fail("Tab never reached the footer")
