@@ -37,7 +37,6 @@ def _code(user) -> str:
     return deletion_code_value(deletion_code_send(user=user))
 
 
-@pytest.mark.postgres
 def test_the_search_finds_the_person_before_deletion(world):
     # The control: without deletion her traces are in many tables (so the check below can fail).
     tables = {trace.split(".")[0] for trace in traces_of(NEEDLES)}
@@ -46,14 +45,12 @@ def test_the_search_finds_the_person_before_deletion(world):
             "account_emailaddress"} <= tables
 
 
-@pytest.mark.postgres
 def test_deletion_leaves_no_email_phone_or_name_in_any_column(world):
     account_delete(user=world.person, actor=world.person, code=_code(world.person))
 
     assert traces_of(NEEDLES) == []
 
 
-@pytest.mark.postgres
 def test_deletion_keeps_the_ledger_entries_without_the_person_or_address(world):
     before = ConsentRecord.objects.filter(user=world.person).count()
 
@@ -65,7 +62,6 @@ def test_deletion_keeps_the_ledger_entries_without_the_person_or_address(world):
     assert kept.filter(channel="sms", granted=True, wording__contains="Reply STOP").exists()
 
 
-@pytest.mark.postgres
 def test_deletion_keeps_audit_entries_with_the_actor_anonymised(world):
     account_delete(user=world.person, actor=world.person, code=_code(world.person))
 
@@ -77,7 +73,6 @@ def test_deletion_keeps_audit_entries_with_the_actor_anonymised(world):
     assert AuditEntry.objects.filter(action="account_deleted").count() == 1
 
 
-@pytest.mark.postgres
 def test_deletion_cancels_rsvps_through_the_events_service_and_promotes_the_waitlist(world):
     account_delete(user=world.person, actor=world.person, code=_code(world.person))
 
@@ -89,7 +84,6 @@ def test_deletion_cancels_rsvps_through_the_events_service_and_promotes_the_wait
     assert going_count(world.past) == 1
 
 
-@pytest.mark.postgres
 def test_deletion_keeps_like_counts_right(world):
     account_delete(user=world.person, actor=world.person, code=_code(world.person))
 
@@ -97,7 +91,6 @@ def test_deletion_keeps_like_counts_right(world):
     assert world.theirs.like_count == 1 == world.theirs.likes.count()
 
 
-@pytest.mark.postgres
 def test_kept_comments_show_as_deleted_user(world):
     account_delete(user=world.person, actor=world.person, code=_code(world.person), keep_content=True)
 
@@ -106,7 +99,6 @@ def test_kept_comments_show_as_deleted_user(world):
     assert Project.objects.filter(pk=world.own.pk).exists()
 
 
-@pytest.mark.postgres
 def test_the_person_may_choose_to_remove_comments_and_solo_projects(world):
     account_delete(user=world.person, actor=world.person, code=_code(world.person), keep_content=False)
 
@@ -115,7 +107,6 @@ def test_the_person_may_choose_to_remove_comments_and_solo_projects(world):
     assert Project.objects.filter(pk=world.theirs.pk).exists()  # Bruno's project stays, without her
 
 
-@pytest.mark.postgres
 def test_the_account_can_no_longer_sign_in(world, client):
     account_delete(user=world.person, actor=world.person, code=_code(world.person))
 

@@ -17,7 +17,6 @@ def _archive(response) -> dict:
         return {name.removesuffix(".json"): archive.read(name).decode() for name in archive.namelist()}
 
 
-@pytest.mark.postgres
 def test_the_export_holds_every_kind_of_record_of_the_person(world, api):
     files = _archive(api(world.person).get("/api/me/export"))
 
@@ -37,7 +36,6 @@ def test_the_export_holds_every_kind_of_record_of_the_person(world, api):
     assert json.loads(files["audit_log"])[0]["action"] == "capacity"
 
 
-@pytest.mark.postgres
 def test_the_export_holds_nothing_of_anyone_else(world, api):
     files = _archive(api(world.person).get("/api/me/export"))
 
