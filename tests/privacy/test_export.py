@@ -2,8 +2,6 @@ import io
 import json
 import zipfile
 
-import pytest
-
 from tests.privacy.conftest import ZENOBIA, ZENOBIA_PHONE
 
 SECTIONS = ["profile", "consent_ledger", "rsvps", "tickets", "messages", "projects", "comments", "likes",
