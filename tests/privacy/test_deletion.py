@@ -154,7 +154,11 @@ def test_a_code_is_needed(api, attendee):
 
 
 def test_nobody_else_can_delete_an_account(api, attendee, organiser, stranger):
-    for caller in (None, organiser, stranger):
+    door = UserFactory()
+    event = EventFactory()
+    event.organisers.add(organiser)
+    event.door_staff.add(door)
+    for caller in (None, organiser, stranger, door):
         response = api(caller)._send("delete", f"/api/users/{attendee.pk}", {})
         assert response.status_code in (401, 404)
     with pytest.raises(Exception, match="Only the person or staff"):
@@ -243,3 +247,10 @@ def test_the_admin_deletes_through_the_same_service_and_never_deletes_rows(clien
     assert response.status_code == 302
     assert User.objects.get(pk=attendee.pk).deleted_at is not None
     assert client.get(f"/admin/accounts/user/{attendee.pk}/delete/").status_code == 403
+
+
+def test_the_new_endpoints_are_in_the_openapi_schema(client, db):
+    paths = client.get("/api/openapi.json").json()["paths"]
+
+    assert {"/api/me/export", "/api/me/deletion-code", "/api/users/{user_id}"} <= set(paths)
+    assert "delete" in paths["/api/me"]
