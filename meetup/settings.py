@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (the language switcher's choice), before common (its redirects).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,6 +175,8 @@ CELERY_BEAT_SCHEDULE = {
     "hub-refresh": {"task": "hubsync.refresh_linked", "schedule": 3600.0, "options": {"expires": 3600.0}},
     "trending": {"task": "showcase.recompute_trending", "schedule": 600.0, "options": {"expires": 600.0}},
     "demo-sweep": {"task": "demos.sweep", "schedule": 30.0, "options": {"expires": 30.0}},
+    # Phone numbers and answers kept past RETENTION_DAYS after the person's last event.
+    "retention": {"task": "accounts.retention_shred", "schedule": 86400.0, "options": {"expires": 3600.0}},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -313,9 +317,17 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 # --- Internationalisation, static files -----------------------------------------------------------
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# --- Personal data ----------------------------------------------------------------------------------
+# Phone numbers and registration answers are shredded this many days after the person's last event.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 365, minimum=1)
+# The personal-data archive is built in memory; past this many bytes of JSON it is refused.
+EXPORT_MAX_BYTES = env_int("EXPORT_MAX_BYTES", 50_000_000, minimum=1_000_000)
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"

@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 
+from meetup.accounts import privacy
 from meetup.accounts.models import ApiToken, ConsentRecord, User
+from meetup.lib.errors import Refused
 
 
 class ConsentInline(admin.TabularInline):
@@ -21,11 +24,28 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "email", "display_name", "phone"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("Profile", {"fields": ["display_name", "phone"]}),
+        ("Profile", {"fields": ["display_name", "phone", "language", "deleted_at"]}),
         ("Consent (change through the profile or the ledger)", {"fields": ["sms_opt_in", "email_opt_in"]}),
     ]
-    readonly_fields = ["sms_opt_in", "email_opt_in"]
+    readonly_fields = ["sms_opt_in", "email_opt_in", "deleted_at"]
     inlines = [ConsentInline]
+    actions = ["delete_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A plain delete would skip every app's eraser (RSVPs freed without promotion, counts
+        # off); accounts are deleted with the action below, through accounts.privacy.
+        return False
+
+    @admin.action(description="Delete these accounts (cancel RSVPs, remove personal data)")
+    def delete_accounts(self, request, queryset):
+        done = 0
+        for user in queryset.filter(deleted_at__isnull=True):
+            try:
+                privacy.account_delete(user=user, actor=request.user)
+                done += 1
+            except (Refused, PermissionDenied) as exc:
+                self.message_user(request, f"{user}: {getattr(exc, 'detail', exc)}", messages.ERROR)
+        self.message_user(request, f"{done} account(s) deleted.", messages.SUCCESS)
 
 
 @admin.register(ConsentRecord)

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from phonenumber_field.formfields import PhoneNumberField
 
 from meetup.accounts.consent import EMAIL_WORDING, SMS_WORDING
@@ -11,7 +12,17 @@ class ProfileForm(forms.Form):
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     sms_opt_in = forms.BooleanField(required=False, label=SMS_WORDING)
     email_opt_in = forms.BooleanField(required=False, label=EMAIL_WORDING)
+    language = forms.ChoiceField(choices=settings.LANGUAGES, initial="en", required=False,
+                                 label="Language of our messages to you")
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=60, initial="API token", help_text="Where you will use it, e.g. 'door laptop'.")
+
+
+class DeleteAccountForm(forms.Form):
+    code = forms.CharField(max_length=16, label="The code we emailed you",
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    content = forms.ChoiceField(
+        label="Your comments and the projects you made alone", initial="keep", widget=forms.RadioSelect,
+        choices=[("keep", "Keep them, shown as by “Deleted user”"), ("remove", "Remove them")])

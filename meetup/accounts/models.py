@@ -1,10 +1,14 @@
-"""People (User, with an E.164 phone and opt-ins), the consent ledger, and API tokens.
+"""People and what they agreed to: the user (an E.164 phone, opt-in flags, a language), the
+append-only consent ledger, API tokens, and the codes that confirm an account's deletion.
 
-Invariant kept here: the consent ledger is append-only (a model guard and a PostgreSQL trigger
-refusing UPDATE); tokens are stored as hashes only."""
+Invariants kept here: the ledger is never changed, except the one anonymising update that account
+deletion makes (the person and the address removed; wording, channel and time kept), which the
+PostgreSQL trigger also allows and nothing else.
+"""
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
@@ -18,6 +22,12 @@ class User(AbstractUser):
     email_opt_in = models.BooleanField(default=True)
     # Set when the address hard-bounced; nothing more is sent to it until the person changes it.
     email_undeliverable_at = models.DateTimeField(null=True, blank=True)
+    # The language messages to this person are written in (pages follow the browser or the switcher).
+    # db_default too, so rows inserted in SQL (bulk loads, benchmarks) get one.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en", db_default="en")
+    # Set when the account was deleted: the row stays, emptied of everything personal, so what
+    # others rely on (a comment thread, a count, a program decision) still holds together.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -25,12 +35,19 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
+        if self.deleted_at is not None:
+            return "Deleted user"
         return self.display_name or self.first_name or self.username
 
 
 class ConsentQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("The consent ledger is append-only.")
+
+    def anonymise(self) -> int:
+        """The one change the ledger allows: forget who and which address, keep what was agreed
+        to, how and when (account deletion)."""
+        return super().update(user=None, address="")
 
 
 class ConsentRecord(models.Model):
@@ -52,8 +69,10 @@ class ConsentRecord(models.Model):
         UNSUBSCRIBE_LINK = "unsubscribe-link", "Unsubscribe link"
         PROVIDER = "provider", "Reported by the email or SMS provider"
         ADMIN = "admin", "Admin"
+        RETENTION = "retention", "Retention period ended"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_records")
+    # Empty once the person deleted their account: the entry stays as evidence, unlinked.
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="consent_records")
     channel = models.CharField(max_length=8, choices=Channel.choices)
     granted = models.BooleanField()
     # The phone number or email address the consent was given or revoked for.
@@ -70,7 +89,7 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         verb = "granted" if self.granted else "revoked"
-        return f"{self.user} {verb} {self.channel} via {self.source}"
+        return f"{self.user or 'deleted user'} {verb} {self.channel} via {self.source}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -97,3 +116,20 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class DeletionCode(models.Model):
+    """A request to delete an account, confirmed by a code sent by email. The code itself is never
+    stored: it is an HMAC of this row under SECRET_KEY, so the email can be built at send time."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deletion_codes")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Deletion code for {self.user_id} ({self.created_at:%Y-%m-%d %H:%M})"

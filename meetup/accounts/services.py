@@ -5,6 +5,7 @@ source and exact wording."""
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -61,6 +62,7 @@ def profile_update(
     phone=UNSET,
     sms_opt_in=UNSET,
     email_opt_in=UNSET,
+    language=UNSET,
 ) -> User:
     """Change a profile; every consent change lands in the ledger in the same transaction.
 
@@ -81,6 +83,8 @@ def profile_update(
     wants_sms = user.sms_opt_in if sms_opt_in is UNSET else sms_opt_in
     if wants_sms and not new_phone and "phone" not in errors:
         errors["sms_opt_in"] = ["Add a phone number before turning on text messages."]
+    if language is not UNSET and language not in dict(settings.LANGUAGES):
+        errors["language"] = [f"Choose one of {', '.join(dict(settings.LANGUAGES))}."]
     if errors:
         raise ValidationError(errors)
 
@@ -93,7 +97,9 @@ def profile_update(
             user.display_name = (display_name or "").strip()
         if phone is not UNSET:
             user.phone = new_phone
-        user.save(update_fields=["display_name", "phone"])
+        if language is not UNSET:
+            user.language = language
+        user.save(update_fields=["display_name", "phone", "language"])
         if sms_opt_in is not UNSET:
             consent_set(user=user, channel="sms", granted=sms_opt_in, source=source)
         if email_opt_in is not UNSET:

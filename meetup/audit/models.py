@@ -11,6 +11,15 @@ class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("The audit log is append-only.")
 
+    def anonymise(self, **fields) -> int:
+        """The one change allowed, for account deletion: the actor and mentions of the person go,
+        the action and its time stay. On PostgreSQL the trigger accepts it only inside a
+        transaction that set `meetup.erasure` (accounts.privacy.account_delete)."""
+        allowed = {"actor", "actor_name", "summary", "detail"}
+        if set(fields) - allowed:
+            raise TypeError("Only the actor and the wording of an entry can be anonymised.")
+        return super().update(**fields)
+
     def delete(self):
         raise TypeError("The audit log is append-only.")
 
@@ -18,7 +27,8 @@ class AuditQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """Who did what, when: one row per organiser action. Rows are never changed or deleted (a
     PostgreSQL trigger refuses it too), and they outlive what they describe: the references are
-    plain ids, with the names copied at the time."""
+    plain ids, with the names copied at the time. The one exception is account deletion, which
+    removes the actor and the person's names from entries and keeps the action and its time."""
 
     class Action(models.TextChoices):
         CAPACITY = "capacity", "Capacity changed"
@@ -31,6 +41,8 @@ class AuditEntry(models.Model):
         BROADCAST_CANCELLED = "broadcast_cancelled", "Message cancelled"
         MODERATION = "moderation", "Moderation"
         ROLE = "role", "Roles changed"
+        ACCOUNT_DELETED = "account_deleted", "Account deleted"
+        RETENTION = "retention", "Personal data shredded (retention)"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,

@@ -6,6 +6,9 @@ class BroadcastsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from meetup.accounts import notifications as account_notifications
+        from meetup.accounts import personal_data
+        from meetup.broadcasts import personal_data as broadcasts_data
         from meetup.broadcasts import receivers  # noqa: F401  (events' signals, email tracking)
         from meetup.broadcasts.models import Broadcast
         from meetup.broadcasts.registry import register_email
@@ -14,3 +17,6 @@ class BroadcastsConfig(AppConfig):
         register_email(Broadcast.Kind.RSVP, notifications.rsvp_email_for)
         register_email(Broadcast.Kind.TEAM, notifications.invitation_email)
         register_email(Broadcast.Kind.FORECAST, notifications.forecast_alert_email)
+        register_email(Broadcast.Kind.ACCOUNT, account_notifications.deletion_code_email)
+        personal_data.register("messages", export=broadcasts_data.export_messages,
+                               erase=broadcasts_data.erase_messages, order=20)

@@ -1,10 +1,12 @@
 """What other apps and providers tell the broadcasts app, turned into outbox rows or delivery
-updates: the events app's signals (venue moves, team invitations, forecast alerts) and email
-providers' tracking events (through django-anymail's webhooks)."""
+updates: the accounts app's signals (account deletion codes), the events app's signals (venue
+moves, team invitations, forecast alerts) and email providers' tracking events (through
+django-anymail's webhooks)."""
 
 from anymail.signals import tracking
 from django.dispatch import receiver
 
+from meetup.accounts import privacy
 from meetup.accounts.models import ConsentRecord, User
 from meetup.broadcasts import services
 from meetup.broadcasts.models import Broadcast, Delivery
@@ -27,6 +29,12 @@ def forecast_alerted(sender, event, threshold, **kwargs):
     services.automatic_send(kind=Broadcast.Kind.FORECAST, event=event, messages=[
         (organiser_id, f"forecast:{threshold}", "forecast-alert")
         for organiser_id in event.organisers.exclude(email="").values_list("pk", flat=True)])
+
+
+@receiver(privacy.deletion_code_requested, dispatch_uid="broadcasts.deletion_code_requested")
+def deletion_code_requested(sender, code, **kwargs):
+    services.automatic_send(kind=Broadcast.Kind.ACCOUNT, messages=[
+        (code.user_id, f"deletion-code:{code.pk}", "account-deletion-code")])
 
 
 @receiver(tracking, dispatch_uid="broadcasts.email_tracking")

@@ -40,6 +40,11 @@ class EventOut(Schema):
     rsvp_closes_at: datetime | None
     code_of_conduct_url: str
     venue: VenueOut | None
+    step_free_access: bool | None = Field(None, description="null: not known yet")
+    hearing_loop: bool | None = None
+    captions: bool | None = None
+    quiet_room: bool | None = None
+    accessibility_notes: str = ""
 
 
 class EventIn(Schema):
@@ -57,6 +62,11 @@ class EventIn(Schema):
     rsvp_opens_at: AwareDatetime | None = None
     rsvp_closes_at: AwareDatetime | None = None
     code_of_conduct_url: StrictStr = ""
+    step_free_access: StrictBool | None = None
+    hearing_loop: StrictBool | None = None
+    captions: StrictBool | None = None
+    quiet_room: StrictBool | None = None
+    accessibility_notes: StrictStr = Field("", max_length=2000)
 
 
 class EventPatch(Schema):
@@ -73,6 +83,11 @@ class EventPatch(Schema):
     rsvp_opens_at: AwareDatetime | None = None
     rsvp_closes_at: AwareDatetime | None = None
     code_of_conduct_url: StrictStr = None
+    step_free_access: StrictBool | None = Field(None, description="null: not known yet")
+    hearing_loop: StrictBool | None = None
+    captions: StrictBool | None = None
+    quiet_room: StrictBool | None = None
+    accessibility_notes: StrictStr = Field(None, max_length=2000)
 
 
 class RsvpIn(Schema):
@@ -184,7 +199,8 @@ def event_patch(request, slug: str, payload: EventPatch):
     changes = payload.model_dump(exclude_unset=True)
     if "venue" in changes:
         changes["venue"] = _venue(changes["venue"])
-    for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url"):
+    for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url",
+                 "accessibility_notes"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
     services.event_update(event=event, actor=request.user, **changes)

@@ -5,3 +5,14 @@ class EventsConfig(AppConfig):
     name = "meetup.events"
     label = "events"
     verbose_name = "Events, RSVPs and venues"
+
+    def ready(self):
+        from meetup.accounts import personal_data
+        from meetup.events import personal_data as events_data
+
+        personal_data.register("rsvps", export=events_data.export_rsvps, erase=events_data.erase_events,
+                               blocker=events_data.deletion_blocker, order=10)
+        # Phones live on the account, but only the events app knows when a person's last event was.
+        personal_data.register("phone_numbers", shred=events_data.shred_phones, order=10)
+        personal_data.register("tickets", export=events_data.export_tickets, order=10)
+        personal_data.register("event_roles", export=events_data.export_team, order=10)

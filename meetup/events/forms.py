@@ -25,9 +25,11 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = ["title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "capacity", "status",
-                  "rsvp_opens_at", "rsvp_closes_at", "code_of_conduct_url"]
+                  "rsvp_opens_at", "rsvp_closes_at", "code_of_conduct_url", "step_free_access", "hearing_loop",
+                  "captions", "quiet_room", "accessibility_notes"]
         widgets = {name: LocalDateTimeInput() for name in ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")}
         widgets["description"] = forms.Textarea(attrs={"rows": 8})
+        widgets["accessibility_notes"] = forms.Textarea(attrs={"rows": 3})
         help_texts = {
             "slug": "The address of the event page; leave empty to make one from the title.",
             "rsvp_closes_at": "Leave empty to take RSVPs until the event ends.",

@@ -94,6 +94,16 @@ class Event(models.Model):
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organised_events", blank=True)
     # Check-in only: the door page and the check-in API, nothing else.
     door_staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="door_events", blank=True)
+    # Access at this event (the venue's own `accessibility` text describes the building). None: not
+    # known yet, which is said as such rather than read as "no".
+    step_free_access = models.BooleanField("step-free access", null=True, blank=True,
+                                           help_text="Step-free access to the event space.")
+    hearing_loop = models.BooleanField("hearing loop", null=True, blank=True,
+                                       help_text="An induction loop for hearing aids.")
+    captions = models.BooleanField("live captions", null=True, blank=True, help_text="Live captions for the talks.")
+    quiet_room = models.BooleanField("quiet room", null=True, blank=True, help_text="A quiet room to step away to.")
+    accessibility_notes = models.TextField(blank=True, max_length=2000,
+                                           help_text="Anything else: seating, toilets, lighting, who to ask.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -112,6 +122,18 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    ACCESS_FEATURES = ("step_free_access", "hearing_loop", "captions", "quiet_room")
+
+    @property
+    def access_features(self) -> list[tuple[str, bool | None]]:
+        """(label, offered) for each access feature, None where the organisers have not said."""
+        return [(self._meta.get_field(name).verbose_name.capitalize(), getattr(self, name))
+                for name in self.ACCESS_FEATURES]
+
+    @property
+    def has_access_info(self) -> bool:
+        return bool(self.accessibility_notes) or any(getattr(self, name) is not None for name in self.ACCESS_FEATURES)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

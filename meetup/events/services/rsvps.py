@@ -22,7 +22,8 @@ from meetup.lib.slugs import unique_slug
 
 EDITABLE_FIELDS = {
     "title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "status", "rsvp_opens_at",
-    "rsvp_closes_at", "code_of_conduct_url",
+    "rsvp_closes_at", "code_of_conduct_url", "step_free_access", "hearing_loop", "captions", "quiet_room",
+    "accessibility_notes",
 }
 
 
@@ -60,12 +61,18 @@ def event_create(
     rsvp_opens_at: datetime | None = None,
     rsvp_closes_at: datetime | None = None,
     code_of_conduct_url: str = "",
+    **access,
 ) -> Event:
     """Create an event with its seats; the creator becomes its first organiser.
 
-    Raises ValidationError keyed by field when anything is invalid; nothing is saved then.
+    Raises ValidationError keyed by field when anything is invalid; nothing is saved then. `access`
+    takes the accessibility fields (step_free_access, hearing_loop, captions, quiet_room,
+    accessibility_notes).
     """
-    event = Event(
+    unknown = set(access) - {*Event.ACCESS_FEATURES, "accessibility_notes"}
+    if unknown:
+        raise TypeError(f"Unknown event fields: {', '.join(sorted(unknown))}")
+    event = Event(**access,
         title=title, slug=slug or _unique_slug(title), description=description, starts_at=starts_at,
         ends_at=ends_at, timezone=timezone, capacity=capacity, venue=venue, status=status,
         rsvp_opens_at=rsvp_opens_at, rsvp_closes_at=rsvp_closes_at, code_of_conduct_url=code_of_conduct_url,
