@@ -15,7 +15,8 @@ ARG EXTRAS=""
 RUN pip install --no-cache-dir ".${EXTRAS:+[$EXTRAS]}"
 COPY . .
 COPY --from=assets /app/build ./build
-RUN SECRET_KEY=collectstatic python manage.py collectstatic --noinput
+RUN SECRET_KEY=collectstatic python manage.py collectstatic --noinput \
+    && SECRET_KEY=compiletranslations python manage.py compiletranslations
 USER meetup
 EXPOSE 8000
 CMD ["gunicorn", "meetup.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test assets bench lint clean
+.PHONY: run test assets translations messages bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -30,7 +30,16 @@ assets:
 		echo "Node.js/npm not found: pages will work, but live counters need htmx. Install Node.js 20+ and re-run."; \
 	fi
 
-run: $(VENV)/.installed assets
+# Translations: locale/<lang>/LC_MESSAGES/django.po is the source, the .mo is built (msgfmt where GNU
+# gettext is installed, polib otherwise). `make messages` collects newly marked strings into the .po.
+translations: $(VENV)/.installed
+	$(PY) manage.py compiletranslations --verbosity 0
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=node_modules \
+		--ignore=build --ignore=var --ignore=tests --ignore=bench --ignore=control
+
+run: $(VENV)/.installed assets translations
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 	@echo ""
@@ -40,7 +49,7 @@ run: $(VENV)/.installed assets
 		$(VENV)/bin/celery -A meetup worker --beat --schedule var/celerybeat-schedule -Q default,sms,email,gpu --concurrency 2 --loglevel INFO & \
 		$(PY) manage.py runserver $(HOST):$(PORT)'
 
-test: $(VENV)/.installed-dev assets
+test: $(VENV)/.installed-dev assets translations
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -52,4 +61,4 @@ bench: $(VENV)/.installed-dev
 	@for name in $(or $(NAME),$(BENCHMARKS)); do $(PY) bench/$$name.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules build var .pytest_cache
+	rm -rf $(VENV) node_modules build var .pytest_cache locale/*/LC_MESSAGES/*.mo

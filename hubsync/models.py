@@ -2,6 +2,7 @@
 like snapshots for trending. Refreshed by services.py; the Hub is reached only through client.py."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class HubModel(models.Model):
@@ -77,16 +78,16 @@ class HubModel(models.Model):
     def card_checklist(self) -> list[tuple[str, bool]]:
         """The parts of a good model card, each with whether this one has it."""
         return [
-            ("License", bool(self.license)),
-            ("Training datasets", bool(self.datasets)),
-            ("Base model", bool(self.base_models)),
-            ("Task (pipeline tag)", bool(self.pipeline_tag)),
-            ("Intended use", self.has_intended_use),
-            ("Limitations", self.has_limitations),
+            (_("License"), bool(self.license)),
+            (_("Training datasets"), bool(self.datasets)),
+            (_("Base model"), bool(self.base_models)),
+            (_("Task (pipeline tag)"), bool(self.pipeline_tag)),
+            (_("Intended use"), self.has_intended_use),
+            (_("Limitations"), self.has_limitations),
         ]
 
     def card_missing(self) -> list[str]:
-        return [name for name, present in self.card_checklist() if not present]
+        return [str(name) for name, present in self.card_checklist() if not present]
 
 
 class LikeSnapshot(models.Model):

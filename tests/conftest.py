@@ -185,3 +185,13 @@ def twilio_server(settings):
     yield fake
     _cached.cache_clear()
     fake.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _translations_compiled():
+    """The .mo files are build output (`make` compiles them); a bare pytest run compiles any that
+    are missing or older than their .po, so French pages are French in every run."""
+    from meetup.lib import translations
+
+    for po in translations.stale_catalogues():
+        translations.compile_with_polib(po)

@@ -22,7 +22,7 @@ from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetup.accounts.models import User
 from meetup.broadcasts import render
@@ -170,16 +170,25 @@ def _fail(recorder: _Recorder, delivery: Delivery, exc: PermanentError) -> None:
     email_fallback_plan(delivery=delivery)
 
 
+def recipient_language(delivery: Delivery) -> str:
+    """Every message goes out in its recipient's language: the one stored on their account, the
+    site's default for an address with no account (an invitation) or an account that chose none."""
+    languages = {code for code, _ in settings.LANGUAGES}
+    language = delivery.user.language if delivery.user is not None else ""
+    return language if language in languages else settings.LANGUAGE_CODE
+
+
 class _Shared:
-    """Per-event placeholder values, computed once per batch."""
+    """Per-event placeholder values, computed once per batch and language."""
 
     def __init__(self):
-        self._values: dict[int, dict[str, str]] = {}
+        self._values: dict[tuple[int, str], dict[str, str]] = {}
 
     def __call__(self, event) -> dict[str, str]:
-        if event.pk not in self._values:
-            self._values[event.pk] = render.event_values(event)
-        return self._values[event.pk]
+        key = (event.pk, translation.get_language())
+        if key not in self._values:
+            self._values[key] = render.event_values(event)
+        return self._values[key]
 
 
 class _Pacer:
@@ -205,7 +214,8 @@ def _send_sms(claimed: list[Delivery], recorder: _Recorder) -> None:
     callback = settings.PUBLIC_BASE_URL + reverse("twilio_status") if settings.SMS_BACKEND == "twilio" else None
     for delivery in claimed:
         broadcast = delivery.broadcast
-        text = render.sms_text(broadcast, delivery.user, shared(broadcast.event))
+        with translation.override(recipient_language(delivery)):
+            text = render.sms_text(broadcast, delivery.user, shared(broadcast.event))
         pacer.take(segments(text).count)
         validity = int((broadcast.valid_until - timezone.now()).total_seconds()) if broadcast.valid_until else None
         if validity is not None and validity < 1:
@@ -223,10 +233,12 @@ def _send_sms(claimed: list[Delivery], recorder: _Recorder) -> None:
 
 
 def _email_message(delivery: Delivery, shared: _Shared):
-    builder = email_builder(delivery.broadcast.kind)
-    if builder is not None:
-        return builder(delivery)
-    return render.broadcast_email(delivery.broadcast, delivery.user, shared(delivery.broadcast.event))
+    """The email, built (subject, text, HTML, dates) in the recipient's language, not the sender's."""
+    with translation.override(recipient_language(delivery)):
+        builder = email_builder(delivery.broadcast.kind)
+        if builder is not None:
+            return builder(delivery)
+        return render.broadcast_email(delivery.broadcast, delivery.user, shared(delivery.broadcast.event))
 
 
 def _classify_email_error(exc: Exception) -> Exception:

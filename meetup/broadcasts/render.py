@@ -9,20 +9,21 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from meetup.broadcasts.models import Broadcast
 from meetup.events import tickets
 from meetup.lib import emails
 
 PLACEHOLDERS = {
-    "first_name": "the recipient's first name",
-    "event": "the event's title",
-    "venue": "the venue's name and address",
-    "starts_at": "the start time in the event's time zone",
-    "ticket_link": "a link to the recipient's ticket",
+    "first_name": gettext_lazy("the recipient's first name"),
+    "event": gettext_lazy("the event's title"),
+    "venue": gettext_lazy("the venue's name and address"),
+    "starts_at": gettext_lazy("the start time in the event's time zone"),
+    "ticket_link": gettext_lazy("a link to the recipient's ticket"),
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-SMS_FOOTER = "\nReply STOP to opt out."
+SMS_FOOTER = gettext_lazy("Reply STOP to opt out.")
 UNSUBSCRIBE_SALT = "meetup.email-unsubscribe"
 
 
@@ -32,15 +33,15 @@ def unknown_placeholders(text: str) -> list[str]:
 
 def first_name(user) -> str:
     words = user.public_name.split()
-    return words[0] if words else "there"
+    return words[0] if words else gettext("there")
 
 
 def event_values(event) -> dict[str, str]:
     """The placeholders that are the same for everyone: computed once per batch."""
-    venue = f"{event.venue.name}, {event.venue.address}" if event.venue else "venue to be announced"
+    venue = f"{event.venue.name}, {event.venue.address}" if event.venue else gettext("venue to be announced")
     starts = event.starts_at.astimezone(event.tz)
     return {
-        "event": event.title,
+        "event": event.display_title,
         "venue": venue,
         "starts_at": f"{date_format(starts, 'D j M, H:i')} {starts.tzname()}",
         "ticket_link": settings.PUBLIC_BASE_URL + reverse("my_tickets"),
@@ -52,7 +53,8 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def sms_text(broadcast: Broadcast, user, shared: dict[str, str]) -> str:
-    return fill(broadcast.body, {**shared, "first_name": first_name(user)}) + SMS_FOOTER
+    """The text in the active language (the outbox makes it the recipient's)."""
+    return fill(broadcast.body, {**shared, "first_name": first_name(user)}) + "\n" + str(SMS_FOOTER)
 
 
 def unsubscribe_token(user) -> str:

@@ -60,7 +60,7 @@ def compose_estimate(*, broadcast: Broadcast, reach: Reach, sample) -> Estimate:
     """The sample recipient's text, its segments, how long the texts take at the provider rate,
     and whether sending now (or at the scheduled time) falls in quiet hours in the event's zone."""
     text = render.sms_text(broadcast, sample, render.event_values(broadcast.event)) if sample else (
-        broadcast.body + render.SMS_FOOTER)
+        broadcast.body + "\n" + str(render.SMS_FOOTER))
     parts = segments(text)
     seconds = reach.sms * parts.count / settings.SMS_RATE_PER_SECOND
     held = None

@@ -9,11 +9,33 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, gettext
+
+TRANSLATED_FIELDS = {"title": 200, "description": 20000}
 
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a known time zone (use an IANA name like Europe/Paris).")
+
+
+def validate_translations(value) -> None:
+    """{"fr": {"title": "...", "description": "..."}}: languages of the site, known fields, strings
+    within the original field's limits."""
+    if not isinstance(value, dict):
+        raise ValidationError(gettext("Translations must map a language code to its title and description."))
+    languages = {code for code, _ in settings.LANGUAGES}
+    for language, fields in value.items():
+        if language not in languages:
+            raise ValidationError(gettext("%(code)r is not a language of this site (%(known)s).") % {
+                "code": str(language)[:20], "known": ", ".join(sorted(languages))})
+        if not isinstance(fields, dict) or set(fields) - set(TRANSLATED_FIELDS):
+            raise ValidationError(gettext("Translations in %(code)r may hold only: %(fields)s.") % {
+                "code": language, "fields": ", ".join(TRANSLATED_FIELDS)})
+        for name, text in fields.items():
+            if not isinstance(text, str) or "\x00" in text or len(text) > TRANSLATED_FIELDS[name]:
+                message = gettext("The %(code)r %(field)s must be text of at most %(limit)d characters.")
+                raise ValidationError(message % {"code": language, "field": name, "limit": TRANSLATED_FIELDS[name]})
 
 
 class Venue(models.Model):
@@ -104,6 +126,9 @@ class Event(models.Model):
     quiet_room = models.BooleanField("quiet room", null=True, blank=True, help_text="A quiet room to step away to.")
     accessibility_notes = models.TextField(blank=True, max_length=2000,
                                            help_text="Anything else: seating, toilets, lighting, who to ask.")
+    # The title and description in other languages, shown to people reading the site in that language:
+    # {"fr": {"title": ..., "description": ...}}; a missing or empty one falls back to the original.
+    translations = models.JSONField(default=dict, blank=True, validators=[validate_translations])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,6 +147,24 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        """The title or description in the language (the active one by default), else the original."""
+        language = (language or get_language() or settings.LANGUAGE_CODE).lower()
+        translations = self.translations if isinstance(self.translations, dict) else {}
+        for code in (language, language.split("-")[0]):
+            text = (translations.get(code) or {}).get(field)
+            if isinstance(text, str) and text.strip():
+                return text
+        return getattr(self, field)
+
+    @property
+    def display_title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def display_description(self) -> str:
+        return self.localized("description")
 
     ACCESS_FEATURES = ("step_free_access", "hearing_loop", "captions", "quiet_room")
 
