@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx2
 from django.conf import settings
+from django.utils.translation import gettext
 from huggingface_hub import HfApi, constants, hf_hub_url, snapshot_download
 from huggingface_hub.errors import (
     GatedRepoError,
@@ -109,18 +110,19 @@ def parse_ref(text: str) -> RepoRef:
     elif match := _HUB_URL.match(value):
         value = match.group("path")
     elif value.startswith(("http://", "https://")):
-        raise ValueError(f"{text!r} is not a Hugging Face Hub address.")
+        raise ValueError(gettext("%(text)r is not a Hugging Face Hub address.") % {"text": text})
     value = _URL_TAIL.sub("", value.split("?", 1)[0].split("#", 1)[0]).strip("/")
     repo_type = "model"
     head, _, rest = value.partition("/")
     if head in _TYPE_PREFIX and rest:
         repo_type, value = _TYPE_PREFIX[head], rest
     if not value or value.count("/") > 1:
-        raise ValueError(f"{text!r} is not a Hub repository: use owner/name or a huggingface.co link.")
+        raise ValueError(gettext("%(text)r is not a Hub repository: use owner/name or a huggingface.co link.") % {
+            "text": text})
     try:
         validate_repo_id(value)
     except HFValidationError:
-        raise ValueError(f"{text!r} is not a valid Hub repository id.") from None
+        raise ValueError(gettext("%(text)r is not a valid Hub repository id.") % {"text": text}) from None
     return RepoRef(repo_type, value)
 
 

@@ -14,14 +14,14 @@ class HubModel(models.Model):
     """
 
     class RepoType(models.TextChoices):
-        MODEL = "model", "Model"
-        DATASET = "dataset", "Dataset"
-        SPACE = "space", "Space"
+        MODEL = "model", _("Model")
+        DATASET = "dataset", _("Dataset")
+        SPACE = "space", _("Space")
 
     class Status(models.TextChoices):
-        OK = "ok", "Found"
-        NOT_FOUND = "not_found", "Not found"
-        PRIVATE = "private", "Private"
+        OK = "ok", _("Found")
+        NOT_FOUND = "not_found", _("Not found")
+        PRIVATE = "private", _("Private")
 
     repo_type = models.CharField(max_length=8, choices=RepoType.choices, default=RepoType.MODEL)
     repo_id = models.CharField(max_length=200)
@@ -29,7 +29,7 @@ class HubModel(models.Model):
     author = models.CharField(max_length=100, blank=True, db_index=True)
     sha = models.CharField(max_length=64, blank=True)
     likes = models.PositiveIntegerField(default=0)
-    downloads = models.PositiveBigIntegerField(default=0, help_text="Last 30 days, as the Hub counts them.")
+    downloads = models.PositiveBigIntegerField(default=0, help_text=_("Last 30 days, as the Hub counts them."))
     pipeline_tag = models.CharField(max_length=64, blank=True, db_index=True)
     library_name = models.CharField(max_length=64, blank=True, db_index=True)
     license = models.CharField(max_length=64, blank=True, db_index=True)
@@ -39,7 +39,7 @@ class HubModel(models.Model):
     card_sha = models.CharField(max_length=64, blank=True)
     has_intended_use = models.BooleanField(default=False)
     has_limitations = models.BooleanField(default=False)
-    gated = models.CharField(max_length=8, blank=True, help_text="auto or manual when access needs approval")
+    gated = models.CharField(max_length=8, blank=True, help_text=_("auto or manual when access needs approval"))
     private = models.BooleanField(default=False)
     last_modified = models.DateTimeField(null=True, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)

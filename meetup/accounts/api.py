@@ -1,5 +1,6 @@
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictStr
 
@@ -102,9 +103,9 @@ def me_delete(request, payload: DeleteIn):
 @router.delete("/users/{user_id}", response=DeletedOut, summary="Staff: delete someone's account")
 def user_delete(request, user_id: int, payload: StaffDeleteIn | None = None):
     if not (request.user.is_staff or request.user.is_superuser):
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     user = User.objects.filter(pk=user_id, deleted_at__isnull=True).first() if 0 < user_id < 2**63 else None
     if user is None:
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     privacy.account_delete(user=user, actor=request.user, keep_content=payload.keep_content if payload else True)
     return DeletedOut(deleted=True)

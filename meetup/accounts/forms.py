@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from meetup.accounts.consent import EMAIL_WORDING, SMS_WORDING
@@ -7,22 +8,25 @@ from meetup.accounts.consent import EMAIL_WORDING, SMS_WORDING
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(max_length=80, required=False,
-                                   help_text="How other attendees see you. Defaults to your username.")
-    phone = PhoneNumberField(required=False, help_text="International format, e.g. +14155550123.",
+                                   label=_("Display name"),
+                                   help_text=_("How other attendees see you. Defaults to your username."))
+    phone = PhoneNumberField(required=False, label=_("Phone"),
+                             help_text=_("International format, e.g. +14155550123."),
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     sms_opt_in = forms.BooleanField(required=False, label=SMS_WORDING)
     email_opt_in = forms.BooleanField(required=False, label=EMAIL_WORDING)
     language = forms.ChoiceField(choices=settings.LANGUAGES, initial="en", required=False,
-                                 label="Language of our messages to you")
+                                 label=_("Language of our messages to you"))
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=60, initial="API token", help_text="Where you will use it, e.g. 'door laptop'.")
+    name = forms.CharField(max_length=60, initial=_("API token"), label=_("Name"),
+                           help_text=_("Where you will use it, e.g. 'door laptop'."))
 
 
 class DeleteAccountForm(forms.Form):
-    code = forms.CharField(max_length=16, label="The code we emailed you",
+    code = forms.CharField(max_length=16, label=_("The code we emailed you"),
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
     content = forms.ChoiceField(
-        label="Your comments and the projects you made alone", initial="keep", widget=forms.RadioSelect,
-        choices=[("keep", "Keep them, shown as by “Deleted user”"), ("remove", "Remove them")])
+        label=_("Your comments and the projects you made alone"), initial="keep", widget=forms.RadioSelect,
+        choices=[("keep", _("Keep them, shown as by “Deleted user”")), ("remove", _("Remove them"))])

@@ -11,6 +11,8 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -36,7 +38,7 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         if self.deleted_at is not None:
-            return "Deleted user"
+            return gettext("Deleted user")
         return self.display_name or self.first_name or self.username
 
 
@@ -58,18 +60,18 @@ class ConsentRecord(models.Model):
     """
 
     class Channel(models.TextChoices):
-        SMS = "sms", "SMS"
-        EMAIL = "email", "Email"
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
 
     class Source(models.TextChoices):
-        SIGNUP = "signup", "Sign-up"
-        PROFILE = "profile", "Profile page"
-        API = "api", "API"
-        SMS_KEYWORD = "sms-keyword", "SMS keyword"
-        UNSUBSCRIBE_LINK = "unsubscribe-link", "Unsubscribe link"
-        PROVIDER = "provider", "Reported by the email or SMS provider"
-        ADMIN = "admin", "Admin"
-        RETENTION = "retention", "Retention period ended"
+        SIGNUP = "signup", _("Sign-up")
+        PROFILE = "profile", _("Profile page")
+        API = "api", _("API")
+        SMS_KEYWORD = "sms-keyword", _("SMS keyword")
+        UNSUBSCRIBE_LINK = "unsubscribe-link", _("Unsubscribe link")
+        PROVIDER = "provider", _("Reported by the email or SMS provider")
+        ADMIN = "admin", _("Admin")
+        RETENTION = "retention", _("Retention period ended")
 
     # Empty once the person deleted their account: the entry stays as evidence, unlinked.
     user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="consent_records")
@@ -78,7 +80,7 @@ class ConsentRecord(models.Model):
     # The phone number or email address the consent was given or revoked for.
     address = models.CharField(max_length=254, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices)
-    wording = models.TextField(help_text="The exact text the person saw or sent.")
+    wording = models.TextField(help_text=_("The exact text the person saw or sent."))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = ConsentQuerySet.as_manager()

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from meetup.accounts import personal_data
 from meetup.accounts.models import ApiToken, ConsentRecord, DeletionCode, User
@@ -54,7 +55,8 @@ def personal_data_export(*, user: User) -> bytes:
     """A ZIP of one JSON file per registered section, plus a README. Built in memory: refused past
     EXPORT_MAX_BYTES, and at most EXPORTS_PER_HOUR a person, since it reads every table."""
     if window_count(f"personal-export:{user.pk}", 3600) > EXPORTS_PER_HOUR:
-        raise Refused("rate_limited", f"At most {EXPORTS_PER_HOUR} exports an hour; try again later.", status=429)
+        raise Refused("rate_limited", (
+            _("At most %(count)s exports an hour; try again later.") % {"count": EXPORTS_PER_HOUR}), status=429)
     buffer, total = io.BytesIO(), 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         names = []
@@ -64,7 +66,8 @@ def personal_data_export(*, user: User) -> bytes:
             data = json.dumps(section.export(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
             total += len(data)
             if total > settings.EXPORT_MAX_BYTES:
-                raise Refused("too_large", "Your data is too large to export at once; ask the organisers.", status=413)
+                raise Refused("too_large", _("Your data is too large to export at once; ask the organisers."),
+                              status=413)
             archive.writestr(f"{section.name}.json", data)
             names.append(section.name)
         archive.writestr("README.txt", (
@@ -119,12 +122,13 @@ def _refuse_if_blocked(user: User) -> None:
 def deletion_code_send(*, user: User) -> DeletionCode:
     """Email the person a code that confirms their account's deletion (through the outbox)."""
     if user.deleted_at is not None:
-        raise Refused("deleted", "This account is already deleted.", status=404)
+        raise Refused("deleted", _("This account is already deleted."), status=404)
     if not user.email:
-        raise Refused("no_email", "Add an email address first: the code is sent there.")
+        raise Refused("no_email", _("Add an email address first: the code is sent there."))
     _refuse_if_blocked(user)
     if window_count(f"deletion-code:{user.pk}", 3600) > CODES_PER_HOUR:
-        raise Refused("rate_limited", f"At most {CODES_PER_HOUR} codes an hour; use the last one sent.", status=429)
+        raise Refused("rate_limited", (
+            _("At most %(count)s codes an hour; use the last one sent.") % {"count": CODES_PER_HOUR}), status=429)
     now = timezone.now()
     with transaction.atomic():
         code = DeletionCode.objects.create(user=user, created_at=now,
@@ -139,14 +143,14 @@ def _check_code(user: User, typed: str) -> DeletionCode:
     typed = "".join(ch for ch in str(typed or "") if ch.isdigit())[:16]
     code = DeletionCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now()).first()
     if code is None:
-        raise Refused("no_code", "Ask for a code first (or a new one: codes work for 30 minutes).")
+        raise Refused("no_code", _("Ask for a code first (or a new one: codes work for 30 minutes)."))
     with transaction.atomic():
         counted = DeletionCode.objects.filter(pk=code.pk, attempts__lt=CODE_ATTEMPTS).update(
             attempts=F("attempts") + 1)
     if not counted:
-        raise Refused("too_many_attempts", "Too many wrong codes: ask for a new one.", status=429)
+        raise Refused("too_many_attempts", _("Too many wrong codes: ask for a new one."), status=429)
     if not constant_time_compare(typed, deletion_code_value(code)):
-        raise Refused("wrong_code", "That code is not the one we sent.", status=400)
+        raise Refused("wrong_code", _("That code is not the one we sent."), status=400)
     return code
 
 
@@ -169,13 +173,13 @@ def account_delete(*, user: User, actor, code: str | None = None, keep_content: 
     if not by_self and not _may_delete(actor, user):
         raise PermissionDenied("Only the person or staff can delete an account.")
     if user.deleted_at is not None:
-        raise Refused("deleted", "This account is already deleted.", status=404)
+        raise Refused("deleted", _("This account is already deleted."), status=404)
     _refuse_if_blocked(user)
     used = _check_code(user, code) if by_self else None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.deleted_at is not None:
-            raise Refused("deleted", "This account is already deleted.", status=404)
+            raise Refused("deleted", _("This account is already deleted."), status=404)
         if connection.vendor == "postgresql":
             # Lets the audit log's trigger accept the anonymising updates of this transaction only.
             with connection.cursor() as cursor:

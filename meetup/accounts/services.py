@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from meetup.accounts.consent import SIGNUP_EMAIL_WORDING, WORDING
@@ -26,7 +27,7 @@ def phone_parse(value) -> PhoneNumber | None:
     number = to_python(value)
     if not isinstance(number, PhoneNumber) or not number.is_valid():
         raise ValidationError(
-            {"phone": "Enter a valid phone number in international format, e.g. +14155550123."}
+            {"phone": _("Enter a valid phone number in international format, e.g. +14155550123.")}
         )
     return number
 
@@ -49,7 +50,7 @@ def consent_set(*, user: User, channel: str, granted: bool, source: str, wording
             granted=granted,
             address=str(user.phone or "") if channel == "sms" else user.email,
             source=source,
-            wording=wording or WORDING[channel],
+            wording=wording or str(WORDING[channel]),
         )
     return True
 
@@ -77,14 +78,14 @@ def profile_update(
             errors.update(exc.message_dict)
         else:
             if new_phone and User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():
-                errors["phone"] = ["This phone number belongs to another account."]
+                errors["phone"] = [_("This phone number belongs to another account.")]
     if display_name is not UNSET and len(display_name or "") > 80:
-        errors["display_name"] = ["Use at most 80 characters."]
+        errors["display_name"] = [_("Use at most 80 characters.")]
     wants_sms = user.sms_opt_in if sms_opt_in is UNSET else sms_opt_in
     if wants_sms and not new_phone and "phone" not in errors:
-        errors["sms_opt_in"] = ["Add a phone number before turning on text messages."]
+        errors["sms_opt_in"] = [_("Add a phone number before turning on text messages.")]
     if language is not UNSET and language not in dict(settings.LANGUAGES):
-        errors["language"] = [f"Choose one of {', '.join(dict(settings.LANGUAGES))}."]
+        errors["language"] = [_("Choose one of %(languages)s.") % {"languages": ", ".join(dict(settings.LANGUAGES))}]
     if errors:
         raise ValidationError(errors)
 
@@ -164,5 +165,5 @@ def signup_consent_record(*, user: User, source: str = ConsentRecord.Source.SIGN
     if user.email_opt_in:
         ConsentRecord.objects.create(
             user=user, channel="email", granted=True, address=user.email, source=source,
-            wording=SIGNUP_EMAIL_WORDING,
+            wording=str(SIGNUP_EMAIL_WORDING),
         )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetup.accounts import personal_data, privacy, services
@@ -26,7 +27,7 @@ def profile(request):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "Profile saved.")
+                messages.success(request, _("Profile saved."))
                 return redirect("profile")
     else:
         form = ProfileForm(initial={
@@ -46,8 +47,8 @@ def profile(request):
 @require_POST
 def token_create(request):
     form = TokenForm(request.POST)
-    name = form.cleaned_data["name"] if form.is_valid() else "API token"
-    _, key = services.api_token_issue(user=request.user, name=name)
+    name = form.cleaned_data["name"] if form.is_valid() else _("API token")
+    _token, key = services.api_token_issue(user=request.user, name=name)
     # Shown once on the next page and then forgotten; only its hash is stored.
     request.session["new_api_token"] = key
     return redirect("profile")
@@ -57,7 +58,7 @@ def token_create(request):
 @require_POST
 def token_revoke(request, token_id: int):
     if services.api_token_revoke(user=request.user, token_id=token_id):
-        messages.success(request, "Token revoked.")
+        messages.success(request, _("Token revoked."))
     return redirect("profile")
 
 
@@ -65,7 +66,7 @@ def token_revoke(request, token_id: int):
 def your_data(request, form=None):
     user = request.user
     return render(request, "accounts/your_data.html", {
-        "sections": [s.name.replace("_", " ") for s in personal_data.sections() if s.export],
+        "sections": [f"{s.name}.json" for s in personal_data.sections() if s.export],
         "blockers": privacy.deletion_blockers(user=user),
         "code_sent": user.deletion_codes.filter(used_at__isnull=True, expires_at__gt=timezone.now()).first(),
         "form": form or DeleteAccountForm(),
@@ -93,8 +94,8 @@ def deletion_code_send(request):
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"We sent a code to {request.user.email}. "
-                                  f"It works for {privacy.CODE_MINUTES} minutes.")
+        messages.success(request, _("We sent a code to %(email)s. It works for %(minutes)s minutes.") % {
+            "email": request.user.email, "minutes": privacy.CODE_MINUTES})
     return redirect("your_data")
 
 
@@ -111,5 +112,5 @@ def account_delete(request):
         form.add_error("code" if "code" in exc.code else None, exc.detail)
         return your_data(request, form=form)
     logout(request)
-    messages.success(request, "Your account is deleted. Thank you for coming to our meetups.")
+    messages.success(request, _("Your account is deleted. Thank you for coming to our meetups."))
     return redirect("home")

@@ -5,6 +5,7 @@ UPDATE and DELETE)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditQuerySet(models.QuerySet):
@@ -31,18 +32,18 @@ class AuditEntry(models.Model):
     removes the actor and the person's names from entries and keeps the action and its time."""
 
     class Action(models.TextChoices):
-        CAPACITY = "capacity", "Capacity changed"
-        VENUE_MOVE = "venue_move", "Moved to another venue"
-        BOOKING = "booking", "Booking changed"
-        PROMOTION = "promotion", "Promoted from the waitlist"
-        CHECKIN = "checkin", "Checked in"
-        BROADCAST_SENT = "broadcast_sent", "Message sent"
-        BROADCAST_SCHEDULED = "broadcast_scheduled", "Message scheduled"
-        BROADCAST_CANCELLED = "broadcast_cancelled", "Message cancelled"
-        MODERATION = "moderation", "Moderation"
-        ROLE = "role", "Roles changed"
-        ACCOUNT_DELETED = "account_deleted", "Account deleted"
-        RETENTION = "retention", "Personal data shredded (retention)"
+        CAPACITY = "capacity", _("Capacity changed")
+        VENUE_MOVE = "venue_move", _("Moved to another venue")
+        BOOKING = "booking", _("Booking changed")
+        PROMOTION = "promotion", _("Promoted from the waitlist")
+        CHECKIN = "checkin", _("Checked in")
+        BROADCAST_SENT = "broadcast_sent", _("Message sent")
+        BROADCAST_SCHEDULED = "broadcast_scheduled", _("Message scheduled")
+        BROADCAST_CANCELLED = "broadcast_cancelled", _("Message cancelled")
+        MODERATION = "moderation", _("Moderation")
+        ROLE = "role", _("Roles changed")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        RETENTION = "retention", _("Personal data shredded (retention)")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,

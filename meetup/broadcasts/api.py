@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictStr
 
@@ -90,7 +91,7 @@ def broadcast_list(request, slug: str):
 def _managed(request, broadcast_id: int) -> Broadcast:
     broadcast = selectors.broadcast_for(request.user, broadcast_id)
     if broadcast is None:
-        raise Http404("No such broadcast.")
+        raise Http404(_("No such broadcast."))
     return broadcast
 
 
@@ -104,7 +105,8 @@ def broadcast_detail(request, broadcast_id: int):
 def broadcast_cancel(request, broadcast_id: int):
     broadcast = _managed(request, broadcast_id)
     if not broadcast.cancellable:
-        raise Refused("not_cancellable", f"This broadcast is {broadcast.get_status_display().lower()}.")
+        raise Refused("not_cancellable", _("This broadcast is %(value)s.") % {
+            "value": broadcast.get_status_display().lower()})
     services.broadcast_cancel(broadcast=broadcast, actor=request.user)
     return _out(broadcast)
 

@@ -8,6 +8,7 @@ or queueing the same message twice adds nothing.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Broadcast(models.Model):
@@ -19,15 +20,15 @@ class Broadcast(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ANNOUNCEMENT = "announcement", "Announcement"
-        LOGISTICS = "logistics", "Logistics (event within 24 hours)"
-        RSVP = "rsvp", "RSVP messages"
-        VENUE_CHANGE = "venue_change", "Venue change"
-        PROGRAM = "program", "Program decisions"
-        TEAM = "team", "Team invitations"
-        FORECAST = "forecast", "Forecast alerts"
-        MODERATION = "moderation", "Moderation outcomes"
-        ACCOUNT = "account", "Account messages"
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        LOGISTICS = "logistics", _("Logistics (event within 24 hours)")
+        RSVP = "rsvp", _("RSVP messages")
+        VENUE_CHANGE = "venue_change", _("Venue change")
+        PROGRAM = "program", _("Program decisions")
+        TEAM = "team", _("Team invitations")
+        FORECAST = "forecast", _("Forecast alerts")
+        MODERATION = "moderation", _("Moderation outcomes")
+        ACCOUNT = "account", _("Account messages")
 
     # Kinds the platform sends by itself; organisers compose announcements and logistics.
     AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT)
@@ -39,24 +40,24 @@ class Broadcast(models.Model):
     STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT)
 
     class Audience(models.TextChoices):
-        GOING = "going", "Going"
-        WAITLISTED = "waitlisted", "Waitlisted"
-        ALL = "all", "Going and waitlisted"
-        CHECKED_IN = "checked_in", "Checked in"
-        NOT_CHECKED_IN = "not_checked_in", "Going, not checked in"
+        GOING = "going", _("Going")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        ALL = "all", _("Going and waitlisted")
+        CHECKED_IN = "checked_in", _("Checked in")
+        NOT_CHECKED_IN = "not_checked_in", _("Going, not checked in")
 
     class Channels(models.TextChoices):
-        SMS = "sms", "SMS"
-        EMAIL = "email", "Email"
-        BOTH = "both", "SMS and email"
-        SMS_OR_EMAIL = "sms_or_email", "SMS, or email where there is no SMS consent"
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
+        BOTH = "both", _("SMS and email")
+        SMS_OR_EMAIL = "sms_or_email", _("SMS, or email where there is no SMS consent")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
 
     # Blasts, tickets and venue changes belong to an event; other automatic kinds may not.
     event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.CASCADE,
@@ -76,6 +77,10 @@ class Broadcast(models.Model):
     planned_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # What a system-written message is made of (a venue change: the old and new venue), so each
+    # recipient's copy is written at send time in their language; `subject` and `body` keep the
+    # default language's version for the organisers' pages.
+    context = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -115,17 +120,17 @@ class Delivery(models.Model):
     """
 
     class Channel(models.TextChoices):
-        SMS = "sms", "SMS"
-        EMAIL = "email", "Email"
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
-        SKIPPED_OPTED_OUT = "skipped_opted_out", "Skipped: opted out"
-        CANCELLED = "cancelled", "Cancelled"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        SKIPPED_OPTED_OUT = "skipped_opted_out", _("Skipped: opted out")
+        CANCELLED = "cancelled", _("Cancelled")
 
     DONE = (Status.SENT, Status.DELIVERED, Status.FAILED, Status.SKIPPED_OPTED_OUT, Status.CANCELLED)
 

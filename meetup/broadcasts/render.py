@@ -52,9 +52,33 @@ def fill(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+def venue_change_texts(*, venue: str, address: str, old_venue: str = "", event_title: str = "") -> tuple[str, str]:
+    """The subject and body (with placeholders) of a venue change, in the active language."""
+    if old_venue:
+        body = gettext("Hi {first_name}, {event} has moved from %(old_venue)s to %(venue)s, %(address)s. "
+                       "Same time ({starts_at}); your ticket stays valid: {ticket_link}")
+    else:
+        body = gettext("Hi {first_name}, {event} has moved to %(venue)s, %(address)s. "
+                       "Same time ({starts_at}); your ticket stays valid: {ticket_link}")
+    values = {"old_venue": old_venue, "venue": venue, "address": address}
+    subject = gettext("New venue for %(event)s: %(venue)s") % {"event": event_title, "venue": venue}
+    return subject, body % values
+
+
+def _texts(broadcast: Broadcast) -> tuple[str, str]:
+    """Subject and body in the active language: a venue change is written afresh from its context,
+    anything an organiser wrote is sent as written."""
+    context = broadcast.context if isinstance(broadcast.context, dict) else {}
+    if broadcast.kind == Broadcast.Kind.VENUE_CHANGE and context.get("venue"):
+        return venue_change_texts(venue=str(context["venue"]), address=str(context.get("address", "")),
+                                  old_venue=str(context.get("old_venue", "")),
+                                  event_title=broadcast.event.display_title if broadcast.event else "")
+    return broadcast.subject, broadcast.body
+
+
 def sms_text(broadcast: Broadcast, user, shared: dict[str, str]) -> str:
     """The text in the active language (the outbox makes it the recipient's)."""
-    return fill(broadcast.body, {**shared, "first_name": first_name(user)}) + "\n" + str(SMS_FOOTER)
+    return fill(_texts(broadcast)[1], {**shared, "first_name": first_name(user)}) + "\n" + str(SMS_FOOTER)
 
 
 def unsubscribe_token(user) -> str:
@@ -75,6 +99,7 @@ def unsubscribe_url(user) -> str:
 def broadcast_email(broadcast: Broadcast, user, shared: dict[str, str]) -> EmailMultiAlternatives:
     """A blast or venue-change email, with RFC 8058 one-click unsubscribe headers."""
     values = {**shared, "first_name": first_name(user)}
+    subject, body = _texts(broadcast)
     link = unsubscribe_url(user)
     headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     event = broadcast.event
@@ -83,7 +108,7 @@ def broadcast_email(broadcast: Broadcast, user, shared: dict[str, str]) -> Email
         attachments.append((f"{event.slug}.ics", tickets.event_ics(event), "text/calendar"))
     return emails.build(
         "broadcast", to=user.email, headers=headers, attachments=attachments,
-        context={"subject": fill(broadcast.subject, values), "body": fill(broadcast.body, values), "event": event,
+        context={"subject": fill(subject, values), "body": fill(body, values), "event": event,
                  "event_url": tickets.event_url(event), "unsubscribe_url": link, "user": user},
     )
 

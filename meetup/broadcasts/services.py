@@ -7,11 +7,13 @@ Sending itself is in `outbox` (claim, send, retry, sweep).
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.fields import BooleanField, CharField, DateTimeField, IntegerField
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from meetup.accounts.models import ConsentRecord, User
 from meetup.accounts.services import consent_set
@@ -34,26 +36,27 @@ def _validated(broadcast: Broadcast, now: datetime) -> None:
     errors: dict[str, list[str]] = {}
     event = broadcast.event
     if not broadcast.body.strip():
-        errors.setdefault("body", []).append("Write the message.")
+        errors.setdefault("body", []).append(_("Write the message."))
     if broadcast.uses_email and not broadcast.subject.strip():
-        errors.setdefault("subject", []).append("Emails need a subject.")
+        errors.setdefault("subject", []).append(_("Emails need a subject."))
     for field in ("subject", "body"):
         unknown = render.unknown_placeholders(getattr(broadcast, field))
         if unknown:
             errors.setdefault(field, []).append(
-                f"Unknown placeholder {_braced(unknown)}; use {_braced(render.PLACEHOLDERS)}.")
+                _("Unknown placeholder %(value)s; use %(value2)s.") % {
+                    "value": _braced(unknown), "value2": _braced(render.PLACEHOLDERS)})
     if len(broadcast.body) > 1500 and broadcast.uses_sms:
-        errors.setdefault("body", []).append("A text can be at most 1,500 characters (10 segments).")
+        errors.setdefault("body", []).append(_("A text can be at most 1,500 characters (10 segments)."))
     send_at = broadcast.scheduled_for or now
     if broadcast.scheduled_for and broadcast.scheduled_for <= now:
-        errors.setdefault("scheduled_for", []).append("Schedule it in the future, or send it now.")
+        errors.setdefault("scheduled_for", []).append(_("Schedule it in the future, or send it now."))
     if send_at >= event.ends_at:
-        errors.setdefault("scheduled_for", []).append("The event will be over by then.")
+        errors.setdefault("scheduled_for", []).append(_("The event will be over by then."))
     if broadcast.kind == Broadcast.Kind.LOGISTICS and send_at < event.starts_at - LOGISTICS_WINDOW:
         errors.setdefault("kind", []).append(
-            "Logistics messages are for events starting within 24 hours; send this as an announcement.")
+            _("Logistics messages are for events starting within 24 hours; send this as an announcement."))
     if broadcast.kind not in (Broadcast.Kind.ANNOUNCEMENT, Broadcast.Kind.LOGISTICS):
-        errors.setdefault("kind", []).append("Choose announcement or logistics.")
+        errors.setdefault("kind", []).append(_("Choose announcement or logistics."))
     if errors:
         raise ValidationError(errors)
 
@@ -288,14 +291,12 @@ def venue_change_send(*, event: Event, old_venue_name: str, created_by=None) -> 
     to texts, otherwise by email with the updated calendar file. Call inside the move's
     transaction, so the message exists exactly when the move does."""
     venue = event.venue
-    moved = f"has moved from {old_venue_name} to" if old_venue_name else "has moved to"
-    body = (
-        f"Hi {{first_name}}, {{event}} {moved} {venue.name}, {venue.address}. "
-        "Same time ({starts_at}); your ticket stays valid: {ticket_link}"
-    )
+    context = {"old_venue": old_venue_name or "", "venue": venue.name, "address": venue.address}
+    with translation.override(settings.LANGUAGE_CODE):  # the stored copy; each recipient's is written at send time
+        subject, body = render.venue_change_texts(**context, event_title=event.title)
     broadcast = Broadcast.objects.create(
         event=event, kind=Broadcast.Kind.VENUE_CHANGE, channels=Broadcast.Channels.SMS_OR_EMAIL,
-        audience=Broadcast.Audience.GOING, subject=f"New venue for {event.title}: {venue.name}", body=body,
+        audience=Broadcast.Audience.GOING, subject=subject, body=body, context=context,
         valid_until=event.ends_at, created_by=created_by,
     )
     broadcast_send(broadcast=broadcast)

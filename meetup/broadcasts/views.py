@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetup.broadcasts import render as render_message
@@ -51,8 +52,8 @@ def broadcast_compose(request, slug: str):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            verb = "scheduled" if broadcast.status == Broadcast.Status.SCHEDULED else "on its way"
-            messages.success(request, f"Your message is {verb}.")
+            scheduled = broadcast.status == Broadcast.Status.SCHEDULED
+            messages.success(request, _("Your message is scheduled.") if scheduled else _("Your message is on its way."))
             return redirect("broadcast_detail", broadcast_id=broadcast.pk)
     return render(request, "broadcasts/compose.html", {
         "form": form, "broadcasts": selectors.broadcasts_of(event)[:20], **_preview_context(form, event),
@@ -71,7 +72,7 @@ def broadcast_preview(request, slug: str):
 def _managed_broadcast(request, broadcast_id: int) -> Broadcast:
     broadcast = selectors.broadcast_for(request.user, broadcast_id)
     if broadcast is None:
-        raise Http404("No such broadcast.")
+        raise Http404(_("No such broadcast."))
     return broadcast
 
 
@@ -98,9 +99,10 @@ def broadcast_cancel(request, broadcast_id: int):
     broadcast = _managed_broadcast(request, broadcast_id)
     if broadcast.cancellable:
         cancelled = services.broadcast_cancel(broadcast=broadcast, actor=request.user)
-        messages.success(request, f"Cancelled: {cancelled:,} messages not yet sent will not be.")
+        messages.success(request, _("Cancelled: %(cancelled)s messages not yet sent will not be.") % {
+            "cancelled": format(cancelled, ',')})
     else:
-        messages.error(request, "Only a scheduled or sending broadcast can be cancelled.")
+        messages.error(request, _("Only a scheduled or sending broadcast can be cancelled."))
     return redirect("broadcast_detail", broadcast_id=broadcast.pk)
 
 

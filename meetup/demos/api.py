@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict, StrictBool, StrictStr
 
@@ -71,7 +72,7 @@ def _demo(request, slug: str):
     project = access.visible_project(request, slug)
     demo = selectors.demo_of(project)
     if demo is None:
-        raise Http404("This project has no demo.")
+        raise Http404(_("This project has no demo."))
     return project, demo
 
 
@@ -98,5 +99,5 @@ def run_create(request, slug: str, payload: RunIn):
 def run_detail(request, pk: int):
     run = selectors.run_for(request.user, pk)
     if run is None:
-        raise Http404("No such demo run.")
+        raise Http404(_("No such demo run."))
     return run

@@ -7,16 +7,17 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 SHA_VALIDATOR = RegexValidator(r"^[0-9a-f]{40}$", "A revision is a 40-character commit sha.")
 
 
 class Task(models.TextChoices):
-    TEXT_GENERATION = "text-generation", "Text generation"
-    TEXT_CLASSIFICATION = "text-classification", "Text classification"
-    FILL_MASK = "fill-mask", "Fill the mask"
-    FEATURE_EXTRACTION = "feature-extraction", "Embeddings"
-    SENTENCE_SIMILARITY = "sentence-similarity", "Sentence similarity"
+    TEXT_GENERATION = "text-generation", _("Text generation")
+    TEXT_CLASSIFICATION = "text-classification", _("Text classification")
+    FILL_MASK = "fill-mask", _("Fill the mask")
+    FEATURE_EXTRACTION = "feature-extraction", _("Embeddings")
+    SENTENCE_SIMILARITY = "sentence-similarity", _("Sentence similarity")
 
 
 class Demo(models.Model):
@@ -28,12 +29,12 @@ class Demo(models.Model):
     hub_model = models.ForeignKey("hubsync.HubModel", on_delete=models.PROTECT, related_name="demos")
     task = models.CharField(max_length=24, choices=Task.choices)
     revision = models.CharField(max_length=40, validators=[SHA_VALIDATOR],
-                                help_text="The commit the worker loads; prefetched ahead of the event.")
+                                help_text=_("The commit the worker loads; prefetched ahead of the event."))
     enabled = models.BooleanField(default=False)
     max_input_chars = models.PositiveIntegerField(default=500, validators=[MinValueValidator(1)])
     max_new_tokens = models.PositiveSmallIntegerField(
         default=64, validators=[MinValueValidator(1), MaxValueValidator(4096)],
-        help_text="Text generation only: how many tokens a run may add.")
+        help_text=_("Text generation only: how many tokens a run may add."))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -59,11 +60,11 @@ class DemoRun(models.Model):
     ends any left running or queued past their deadline."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        TIMED_OUT = "timed_out", "Timed out"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        TIMED_OUT = "timed_out", _("Timed out")
 
     demo = models.ForeignKey(Demo, on_delete=models.CASCADE, related_name="runs")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="demo_runs")
@@ -71,15 +72,15 @@ class DemoRun(models.Model):
     input = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     output = models.JSONField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True, help_text="What the visitor is told when it failed.")
+    error = models.CharField(max_length=300, blank=True, help_text=_("What the visitor is told when it failed."))
     repo_id = models.CharField(max_length=200, blank=True)
-    revision = models.CharField(max_length=40, blank=True, help_text="The commit that answered.")
+    revision = models.CharField(max_length=40, blank=True, help_text=_("The commit that answered."))
     device = models.CharField(max_length=16, blank=True)
     batch_size = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                  help_text="How many runs went through the model together.")
-    claimed_by = models.CharField(max_length=64, blank=True, help_text="The task that took it.")
+                                                  help_text=_("How many runs went through the model together."))
+    claimed_by = models.CharField(max_length=64, blank=True, help_text=_("The task that took it."))
     inference_ms = models.PositiveIntegerField(null=True, blank=True)
-    latency_ms = models.PositiveIntegerField(null=True, blank=True, help_text="From queued to finished.")
+    latency_ms = models.PositiveIntegerField(null=True, blank=True, help_text=_("From queued to finished."))
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetup.demos import limits
 from meetup.demos.models import SHA_VALIDATOR, Demo, DemoRun, Task
@@ -34,27 +35,29 @@ def demo_configure(*, project, user, repo_id: str, task: str, revision: str = ""
     """Create or change the project's demo: one of its linked models at a pinned revision (its
     current sha when none is given). Raises PermissionDenied, ValidationError keyed by field."""
     if not can_manage_demo(user, project):
-        raise PermissionDenied("Only the event's organisers can set up a demo.")
+        raise PermissionDenied(_("Only the event's organisers can set up a demo."))
     link = (ProjectLink.objects.select_related("hub_model")
             .filter(project=project, status=ProjectLink.Status.LINKED, repo_type="model",
                     hub_model__repo_id=repo_id).first())
     errors = {}
     if link is None:
-        errors["repo_id"] = ["Choose one of the project's linked models."]
+        errors["repo_id"] = [_("Choose one of the project's linked models.")]
     if task not in Task.values:
-        errors["task"] = [f"Choose one of: {', '.join(Task.values)}."]
+        errors["task"] = [_("Choose one of: %(value)s.") % {"value": ', '.join(Task.values)}]
     revision = revision or (link.hub_model.sha if link else "")
     try:
         SHA_VALIDATOR(revision)
     except ValidationError:
-        errors["revision"] = ["Pin a 40-character commit sha (the model has none recorded yet)."]
+        errors["revision"] = [_("Pin a 40-character commit sha (the model has none recorded yet).")]
     if not 1 <= max_input_chars <= settings.DEMO_MAX_INPUT_CHARS:
-        errors["max_input_chars"] = [f"Between 1 and {settings.DEMO_MAX_INPUT_CHARS}."]
+        errors["max_input_chars"] = [_("Between 1 and %(demo_max_input_chars)s.") % {
+            "demo_max_input_chars": settings.DEMO_MAX_INPUT_CHARS}]
     if not 1 <= max_new_tokens <= settings.DEMO_MAX_NEW_TOKENS:
-        errors["max_new_tokens"] = [f"Between 1 and {settings.DEMO_MAX_NEW_TOKENS}."]
+        errors["max_new_tokens"] = [_("Between 1 and %(demo_max_new_tokens)s.") % {
+            "demo_max_new_tokens": settings.DEMO_MAX_NEW_TOKENS}]
     if errors:
         raise ValidationError(errors)
-    demo, _ = Demo.objects.update_or_create(project=project, defaults={
+    demo, _created = Demo.objects.update_or_create(project=project, defaults={
         "hub_model": link.hub_model, "task": task, "revision": revision, "enabled": enabled,
         "max_input_chars": max_input_chars, "max_new_tokens": max_new_tokens, "updated_by": user})
     log.info("demo %s: %s@%s %s, %s", demo.pk, repo_id, revision[:7], task, "enabled" if enabled else "disabled")
@@ -68,16 +71,17 @@ def run_input_clean(*, demo: Demo, text: str) -> str:
     text = (text or "").replace("\x00", "").strip()
     limit = min(demo.max_input_chars, settings.DEMO_MAX_INPUT_CHARS)
     if not text:
-        raise ValidationError({"input": ["Write something for the model first."]})
+        raise ValidationError({"input": [_("Write something for the model first.")]})
     if len(text) > limit:
-        raise ValidationError({"input": [f"At most {limit} characters for this demo (this is {len(text)})."]})
+        raise ValidationError({"input": [_("At most %(limit)s characters for this demo (this is %(count)s).") % {
+            "limit": limit, "count": len(text)}]})
     if demo.task == Task.FILL_MASK and text.count(MASK) != 1:
-        raise ValidationError({"input": [f"Write {MASK} once, where the missing word goes."]})
+        raise ValidationError({"input": [_("Write %(mask)s once, where the missing word goes.") % {"mask": MASK}]})
     if demo.task == Task.SENTENCE_SIMILARITY:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if not 2 <= len(lines) <= MAX_SENTENCES:
-            raise ValidationError({"input": [f"One sentence per line: the first is compared with the others "
-                                             f"(2 to {MAX_SENTENCES} lines)."]})
+            message = _("One sentence per line: the first is compared with the others (2 to %(max_sentences)s lines).")
+            raise ValidationError({"input": [message % {"max_sentences": MAX_SENTENCES}]})
         text = "\n".join(lines)
     return text
 
@@ -87,9 +91,9 @@ def demo_run_create(*, demo: Demo, user, ip: str | None, text: str) -> DemoRun:
     allow-listed (Refused), the input is not acceptable (ValidationError), or the person or their
     address has had their share this minute (Refused, 429)."""
     if not demo.enabled:
-        raise Refused("demo_disabled", "This demo is switched off for now.", status=409)
+        raise Refused("demo_disabled", _("This demo is switched off for now."), status=409)
     if not is_allowed(demo):
-        raise Refused("model_not_allowed", "This model is not on the list of models the demo worker may run.",
+        raise Refused("model_not_allowed", _("This model is not on the list of models the demo worker may run."),
                       status=403)
     text = run_input_clean(demo=demo, text=text)
     limits.run_limit_hit(user_id=user.pk if user and user.is_authenticated else None, ip=ip)

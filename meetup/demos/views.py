@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetup.demos import selectors, services
@@ -26,7 +27,7 @@ def run_create(request, slug: str):
     project = access.visible_project(request, slug)
     demo = selectors.demo_of(project)
     if demo is None:
-        raise Http404("This project has no demo.")
+        raise Http404(_("This project has no demo."))
     back = reverse("project_detail", args=[slug]) + "#demo"
     form = RunForm(request.POST)
     text = form.data.get("input", "")
@@ -49,7 +50,7 @@ def run_detail(request, pk: int):
     """One run as a fragment: htmx polls it until it is done, failed or timed out."""
     run = selectors.run_for(request.user, pk)
     if run is None:
-        raise Http404("No such demo run.")
+        raise Http404(_("No such demo run."))
     return _run_partial(request, run)
 
 
@@ -57,7 +58,7 @@ def run_detail(request, pk: int):
 def demo_setup(request, slug: str):
     project = access.visible_project(request, slug)
     if not can_manage_demo(request.user, project):
-        raise PermissionDenied("Only the event's organisers can set up a demo.")
+        raise PermissionDenied(_("Only the event's organisers can set up a demo."))
     demo = selectors.demo_of(project)
     models = list(project.links.filter(status=ProjectLink.Status.LINKED, repo_type="model")
                   .values_list("hub_model__repo_id", flat=True))
@@ -70,7 +71,7 @@ def demo_setup(request, slug: str):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Demo saved. Run `manage.py prefetch_demo_models` before the event.")
+            messages.success(request, _("Demo saved. Run `manage.py prefetch_demo_models` before the event."))
             return redirect(reverse("project_detail", args=[slug]) + "#demo")
     return render(request, "demos/setup.html", {"form": form, "project": project, "demo": demo,
                                                 "no_models": not models})

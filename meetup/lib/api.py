@@ -1,8 +1,10 @@
-"""What every API router shares: the error shape (token auth is accounts/auth.py)."""
+"""What every API router shares: the error shape (token auth is accounts/auth.py). Details are in the
+language of the request (Accept-Language, through LocaleMiddleware); the codes never change."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -29,9 +31,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def invalid_input(request, exc: NinjaValidationError):
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
-            msg = err.get("msg", "Invalid value")
+            msg = err.get("msg") or _("Invalid value")
             if err.get("type") == "extra_forbidden":
-                msg = "Unknown field."
+                msg = _("Unknown field.")
             fields.setdefault(_field_name(err.get("loc", ())), []).append(msg)
         detail = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
         return _error(api, request, 400, "invalid", detail, fields=fields)
@@ -45,15 +47,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
         return _error(api, request, 401, "unauthorized",
-                      "Send 'Authorization: Bearer <token>'; get a token from your profile page.")
+                      _("Send 'Authorization: Bearer <token>'; get a token from your profile page."))
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return _error(api, request, 403, "forbidden", str(exc) or "You may not do this.")
+        return _error(api, request, 403, "forbidden", str(exc) or _("You may not do this."))
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return _error(api, request, 404, "not_found", str(exc) or "No such thing.")
+        return _error(api, request, 404, "not_found", str(exc) or _("No such thing."))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
@@ -156,7 +157,7 @@ def _application_out(application: Application, role: str) -> ApplicationOut:
 
 def _scores_out(application: Application, user, role: str) -> ScoresOut:
     if role == "applicant":
-        raise PermissionDenied("Applicants do not see scores.")
+        raise PermissionDenied(_("Applicants do not see scores."))
     scored = role == "judge" and selectors.has_scored(application, user)
     reviews = selectors.panel_reviews(application)
     if role == "judge":
@@ -202,7 +203,7 @@ def application_update(request, pk: int, payload: ApplicationPatch):
     application = access.own_application(request, pk)
     changes = payload.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
-        raise ValidationError({name: ["May not be null."] for name, value in changes.items() if value is None})
+        raise ValidationError({name: [_("May not be null.")] for name, value in changes.items() if value is None})
     application = services.application_update(application=application, user=request.user, **changes)
     return _application_out(application, "applicant")
 

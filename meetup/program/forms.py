@@ -1,4 +1,7 @@
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 
 from meetup.events.forms import TIMEZONES, LocalDateTimeInput
 from meetup.program.models import SCORE_MAX, SCORE_MIN, Call
@@ -10,24 +13,28 @@ def _lines(text: str, *, commas: bool = False) -> list[str]:
 
 
 class CallForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="UTC",
-                                 help_text="Opening and closing times are in this time zone.")
+    timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="UTC", label=_("Time zone"),
+                                 help_text=_("Opening and closing times are in this time zone."))
     questions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                help_text="One question for applicants per line.")
-    criteria = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Rubric",
-                               help_text="One criterion per line, with its weight: “Team | 3”. Judges score each "
-                                         f"from {SCORE_MIN} to {SCORE_MAX}.")
-    judges = forms.CharField(required=False, label="Judging panel", help_text="Usernames, separated by commas.")
-    organisers = forms.CharField(required=False, label="Other organisers",
-                                 help_text="Usernames, separated by commas.")
+                                label=_("Questions"), help_text=_("One question for applicants per line."))
+    criteria = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Rubric"),
+                               help_text=format_lazy(
+                                   _("One criterion per line, with its weight: “Team | 3”. Judges score each "
+                                     "from {min} to {max}."), min=SCORE_MIN, max=SCORE_MAX))
+    judges = forms.CharField(required=False, label=_("Judging panel"),
+                         help_text=_("Usernames, separated by commas."))
+    organisers = forms.CharField(required=False, label=_("Other organisers"),
+                                 help_text=_("Usernames, separated by commas."))
 
     class Meta:
         model = Call
         fields = ["title", "slug", "description", "opens_at", "closes_at", "timezone", "winners", "anonymised"]
         widgets = {"opens_at": LocalDateTimeInput(), "closes_at": LocalDateTimeInput(),
                    "description": forms.Textarea(attrs={"rows": 8})}
-        help_texts = {"slug": "The address of the call's page; leave empty to make one from the title.",
-                      "closes_at": "Applications close at this minute exactly."}
+        labels = {"title": _("Title"), "slug": _("Address"), "description": _("Description"), "opens_at": _("Opens at"),
+                  "closes_at": _("Closes at"), "winners": _("Winners"), "anonymised": _("Anonymised")}
+        help_texts = {"slug": _("The address of the call's page; leave empty to make one from the title."),
+                      "closes_at": _("Applications close at this minute exactly.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +42,7 @@ class CallForm(forms.ModelForm):
         call = self.instance
         if call.pk:
             self.fields["slug"].disabled = True
-            self.fields["organisers"].label = "Organisers"
+            self.fields["organisers"].label = _("Organisers")
             self.initial.update({
                 "questions": "\n".join(q.text for q in call.questions.all()),
                 "criteria": "\n".join(f"{c.name} | {c.weight}" for c in call.criteria.all()),
@@ -50,7 +57,8 @@ class CallForm(forms.ModelForm):
             try:
                 rows.append((name.strip(), int(weight.strip())))
             except ValueError:
-                raise forms.ValidationError(f"“{line}”: write the weight as a whole number after a |.") from None
+                raise forms.ValidationError(
+                    gettext_now("“%(line)s”: write the weight as a whole number after a |.") % {"line": line}) from None
         return rows
 
     def service_data(self) -> dict:
@@ -64,15 +72,15 @@ class CallForm(forms.ModelForm):
 
 
 class ApplicationForm(forms.Form):
-    startup_name = forms.CharField(max_length=120)
+    startup_name = forms.CharField(max_length=120, label=_("Startup name"))
     pitch = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 8}),
-                            help_text="Markdown. What you build, for whom, and why now.")
-    team = forms.CharField(required=False, label="Team members",
-                           help_text="Usernames, separated by commas. You are on the team already.")
-    projects = forms.CharField(required=False, label="Showcase projects",
-                               help_text="Addresses (slugs) of projects in the gallery, separated by commas.")
-    hub_links = forms.CharField(required=False, label="Hub models", widget=forms.Textarea(attrs={"rows": 2}),
-                                help_text="One per line: an id like org/name or a huggingface.co link.")
+                            label=_("Pitch"), help_text=_("Markdown. What you build, for whom, and why now."))
+    team = forms.CharField(required=False, label=_("Team members"),
+                           help_text=_("Usernames, separated by commas. You are on the team already."))
+    projects = forms.CharField(required=False, label=_("Showcase projects"),
+                               help_text=_("Addresses (slugs) of projects in the gallery, separated by commas."))
+    hub_links = forms.CharField(required=False, label=_("Hub models"), widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("One per line: an id like org/name or a huggingface.co link."))
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +113,7 @@ class ApplicationForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text="Markdown. Other judges read it once they have scored.")
+                              label=_("Comment"), help_text=_("Markdown. Other judges read it once they have scored."))
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +121,9 @@ class ReviewForm(forms.Form):
         choices = [("", "–")] + [(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
-                label=f"{criterion.name} (weight {criterion.weight})", choices=choices, coerce=int)
+                label=gettext_now("%(name)s (weight %(weight)s)") % {
+                    "name": criterion.name, "weight": criterion.weight},
+                choices=choices, coerce=int)
         self.order_fields([f"score_{c.pk}" for c in self.criteria] + ["comment"])
 
     @classmethod
@@ -127,5 +137,5 @@ class ReviewForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=300, label="Why (optional)",
-                             help_text="Only the organisers see it.")
+    reason = forms.CharField(required=False, max_length=300, label=_("Why (optional)"),
+                             help_text=_("Only the organisers see it."))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from meetup.events.models import validate_timezone
 
@@ -22,15 +23,15 @@ class Call(models.Model):
 
     title = models.CharField(max_length=160)
     slug = models.SlugField(max_length=160, unique=True)
-    description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
+    description = models.TextField(blank=True, help_text=_("Markdown; HTML is removed."))
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone],
-                                help_text="Opening and closing times are shown in this time zone.")
+                                help_text=_("Opening and closing times are shown in this time zone."))
     winners = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)],
-                                               help_text="How many applications may be accepted.")
+                                               help_text=_("How many applications may be accepted."))
     anonymised = models.BooleanField(
-        default=False, help_text="While on, judges see neither the startup's name nor its team.")
+        default=False, help_text=_("While on, judges see neither the startup's name nor its team."))
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organised_calls")
     judges = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="judged_calls")
     # The decision notice: one broadcast per call, created by the first notify.
@@ -91,20 +92,20 @@ class Application(models.Model):
     most one application per call (TeamMember's unique constraint)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Decision(models.TextChoices):
-        NONE = "", "Undecided"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        NONE = "", _("Undecided")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                    related_name="program_applications")
     startup_name = models.CharField(max_length=120)
-    pitch = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
+    pitch = models.TextField(blank=True, help_text=_("Markdown; HTML is removed."))
     team = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMember", related_name="+")
     projects = models.ManyToManyField("showcase.Project", blank=True, related_name="program_applications")
     # Hub repositories as canonical paths ("org/name", "datasets/org/name").
@@ -179,7 +180,7 @@ class Review(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_reviews")
-    comment = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
+    comment = models.TextField(blank=True, help_text=_("Markdown; HTML is removed."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from meetup.broadcasts.models import Broadcast
 from meetup.broadcasts.services import deliveries_enqueue
@@ -47,7 +48,7 @@ def _users(usernames, field: str) -> list:
     users = list(get_user_model().objects.filter(username__in=names, is_active=True))
     unknown = sorted(set(names) - {u.username for u in users})
     if unknown:
-        raise ValidationError({field: [f"No member with the username {', '.join(unknown)}."]})
+        raise ValidationError({field: [_("No member with the username %(value)s.") % {"value": ', '.join(unknown)}]})
     return users
 
 
@@ -71,13 +72,13 @@ def _unique_slug(title: str) -> str:
 def _call_checked(call: Call) -> None:
     _validated(call, exclude=["slug", "decisions_broadcast"])
     if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
-        raise ValidationError({"closes_at": ["Close it after it opens."]})
+        raise ValidationError({"closes_at": [_("Close it after it opens.")]})
 
 
 def _questions_set(call: Call, texts) -> None:
     texts = [t.strip() for t in texts if t and t.strip()]
     if any(len(t) > 300 for t in texts):
-        raise ValidationError({"questions": ["Keep each question under 300 characters."]})
+        raise ValidationError({"questions": [_("Keep each question under 300 characters.")]})
     existing = list(call.questions.all())
     for position, text in enumerate(texts):
         if position < len(existing):
@@ -93,10 +94,10 @@ def _questions_set(call: Call, texts) -> None:
 
 def _criteria_set(call: Call, criteria) -> None:
     rows = [(name.strip(), weight) for name, weight in criteria if name and name.strip()]
-    errors = [f"{name}: the weight must be a whole number from 1 to 100." for name, weight in rows
+    errors = [_("%(name)s: the weight must be a whole number from 1 to 100.") % {"name": name} for name, weight in rows
               if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 100]
     if any(len(name) > 120 for name, _ in rows):
-        errors.append("Keep each criterion's name under 120 characters.")
+        errors.append(_("Keep each criterion's name under 120 characters."))
     if errors:
         raise ValidationError({"criteria": errors})
     existing = list(call.criteria.all())
@@ -126,7 +127,7 @@ def call_create(*, organiser, title: str, opens_at: datetime, closes_at: datetim
             with transaction.atomic():
                 call.save()
         except IntegrityError:
-            raise ValidationError({"slug": ["Another call has this address."]}) from None
+            raise ValidationError({"slug": [_("Another call has this address.")]}) from None
         call.organisers.set({organiser, *others})
         call.judges.set(panel)
         _questions_set(call, questions)
@@ -142,21 +143,22 @@ def call_update(*, call: Call, questions=None, criteria=None, judges=None, organ
     nothing changes once the decisions have been sent, except the anonymised switch."""
     unknown = set(changes) - CALL_EDITABLE
     if unknown:
-        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
     for name, value in changes.items():
         setattr(call, name, value)
     _call_checked(call)
     panel = _users(judges, "judges") if judges is not None else None
     others = _users(organisers, "organisers") if organisers is not None else None
     if others is not None and not others:
-        raise ValidationError({"organisers": ["A call needs at least one organiser."]})
+        raise ValidationError({"organisers": [_("A call needs at least one organiser.")]})
     with transaction.atomic():
         locked = Call.objects.select_for_update().get(pk=call.pk)
         accepted = call.applications.filter(decision=Application.Decision.ACCEPTED).count()
         if call.winners < accepted:
-            raise ValidationError({"winners": [f"{accepted} applications are accepted already; un-accept some first."]})
+            message = _("%(accepted)s applications are accepted already; un-accept some first.")
+            raise ValidationError({"winners": [message % {"accepted": accepted}]})
         if locked.decisions_sent_at and (set(changes) - {"anonymised"} or criteria is not None):
-            raise Refused("decided", "The decisions have been sent; this call can no longer change.")
+            raise Refused("decided", _("The decisions have been sent; this call can no longer change."))
         call.save()
         if others is not None:
             call.organisers.set(others)
@@ -174,9 +176,9 @@ def _refuse_unless_open(call: Call) -> None:
     """The deadline, to the second: call inside the transaction that writes."""
     now = timezone.now()
     if now < call.opens_at:
-        raise Refused("not_open", "Applications for this call are not open yet.", status=409)
+        raise Refused("not_open", _("Applications for this call are not open yet."), status=409)
     if now >= call.closes_at:
-        raise Refused("closed", "Applications for this call are closed: the deadline has passed.", status=409)
+        raise Refused("closed", _("Applications for this call are closed: the deadline has passed."), status=409)
 
 
 def _hub_links(values) -> list[str]:
@@ -186,26 +188,29 @@ def _hub_links(values) -> list[str]:
 def _projects(slugs) -> list[Project]:
     slugs = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
     if len(slugs) > MAX_PROJECTS:
-        raise ValidationError({"projects": [f"Link at most {MAX_PROJECTS} projects."]})
+        raise ValidationError({"projects": [_("Link at most %(max_projects)s projects.") % {
+            "max_projects": MAX_PROJECTS}]})
     projects = list(Project.objects.filter(slug__in=slugs, visibility=Visibility.VISIBLE))
     unknown = sorted(set(slugs) - {p.slug for p in projects})
     if unknown:
-        raise ValidationError({"projects": [f"No project with the address {', '.join(unknown)}."]})
+        raise ValidationError({"projects": [_("No project with the address %(value)s.") % {
+            "value": ', '.join(unknown)}]})
     return projects
 
 
 def _answers(call: Call, answers) -> dict[str, str]:
     if not isinstance(answers, dict):
-        raise ValidationError({"answers": ["Give answers as an object keyed by question id."]})
+        raise ValidationError({"answers": [_("Give answers as an object keyed by question id.")]})
     ids = {str(pk) for pk in call.questions.values_list("pk", flat=True)}
     errors, clean = [], {}
     for key, text in answers.items():
         if str(key) not in ids:
-            errors.append(f"This call has no question {key}.")
+            errors.append(_("This call has no question %(key)s.") % {"key": key})
         elif not isinstance(text, str):
-            errors.append(f"The answer to question {key} must be text.")
+            errors.append(_("The answer to question %(key)s must be text.") % {"key": key})
         elif len(text) > MAX_ANSWER:
-            errors.append(f"Keep the answer to question {key} under {MAX_ANSWER:,} characters.")
+            errors.append(_("Keep the answer to question %(key)s under %(max_answer)s characters.") % {
+                "key": key, "max_answer": format(MAX_ANSWER, ',')})
         elif text.strip():
             clean[str(key)] = text.strip()
     if errors:
@@ -216,9 +221,9 @@ def _answers(call: Call, answers) -> dict[str, str]:
 def _checked_fields(*, startup_name=None, pitch=None) -> None:
     errors = {}
     if startup_name is not None and not (0 < len(startup_name.strip()) <= 120):
-        errors["startup_name"] = ["Give the startup's name (up to 120 characters)."]
+        errors["startup_name"] = [_("Give the startup's name (up to 120 characters).")]
     if pitch is not None and len(pitch) > MAX_PITCH:
-        errors["pitch"] = [f"Keep the pitch under {MAX_PITCH:,} characters."]
+        errors["pitch"] = [_("Keep the pitch under %(max_pitch)s characters.") % {"max_pitch": format(MAX_PITCH, ',')}]
     if errors:
         raise ValidationError(errors)
 
@@ -227,10 +232,10 @@ def _completeness(application: Application) -> None:
     """What a submitted application must have: a pitch and every question answered."""
     errors = {}
     if not application.pitch.strip():
-        errors["pitch"] = ["Write a pitch before submitting."]
+        errors["pitch"] = [_("Write a pitch before submitting.")]
     missing = [q.text for q in application.call.questions.all() if not application.answers.get(str(q.pk))]
     if missing:
-        errors["answers"] = [f"Answer every question before submitting: {'; '.join(missing)}"]
+        errors["answers"] = [_("Answer every question before submitting: %(value)s") % {"value": '; '.join(missing)}]
     if errors:
         raise ValidationError(errors)
 
@@ -247,7 +252,8 @@ def _team_set(application: Application, members) -> None:
         taken = TeamMember.objects.filter(call_id=application.call_id, user__in=members).exclude(
             application=application).select_related("user")
         names = ", ".join(sorted(t.user.username for t in taken)) or "someone"
-        raise ValidationError({"team": [f"Already on another application to this call: {names}."]}) from None
+        raise ValidationError({"team": [_("Already on another application to this call: %(names)s.") % {
+            "names": names}]}) from None
 
 
 def application_create(*, call: Call, user, startup_name: str, pitch: str = "", team=(), projects=(), hub_links=(),
@@ -258,14 +264,14 @@ def application_create(*, call: Call, user, startup_name: str, pitch: str = "", 
     _checked_fields(startup_name=startup_name, pitch=pitch)
     members = _users(team, "team")
     if len(members) + 1 > MAX_TEAM:
-        raise ValidationError({"team": [f"At most {MAX_TEAM} team members."]})
+        raise ValidationError({"team": [_("At most %(max_team)s team members.") % {"max_team": MAX_TEAM}]})
     linked = _projects(projects)
     paths = _hub_links(hub_links)
     clean = _answers(call, answers or {})
     with transaction.atomic():
         _refuse_unless_open(call)
         if TeamMember.objects.filter(call=call, user=user).exists():
-            raise Refused("already_applied", "You are already on an application to this call; edit that one.")
+            raise Refused("already_applied", _("You are already on an application to this call; edit that one."))
         application = Application(call=call, created_by=user, startup_name=startup_name.strip(), pitch=pitch,
                                   hub_links=paths, answers=clean)
         if submit:
@@ -284,7 +290,7 @@ def _locked_open(application: Application, user) -> Application:
     """The application's row, locked, checked against the deadline and its team."""
     locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     if not locked.members.filter(user=user).exists():
-        raise PermissionDenied("Only the application's team can change it.")
+        raise PermissionDenied(_("Only the application's team can change it."))
     _refuse_unless_open(locked.call)
     return locked
 
@@ -294,12 +300,12 @@ def application_update(*, application: Application, user, submit: bool = False, 
     team. `submit` submits it too. Refused with `closed` from the deadline on; nothing is saved."""
     unknown = set(changes) - APPLICATION_EDITABLE
     if unknown:
-        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
     call = application.call
     _checked_fields(startup_name=changes.get("startup_name"), pitch=changes.get("pitch"))
     members = _users(changes.pop("team"), "team") if "team" in changes else None
     if members is not None and len(members) + 1 > MAX_TEAM:
-        raise ValidationError({"team": [f"At most {MAX_TEAM} team members."]})
+        raise ValidationError({"team": [_("At most %(max_team)s team members.") % {"max_team": MAX_TEAM}]})
     linked = _projects(changes.pop("projects")) if "projects" in changes else None
     if "hub_links" in changes:
         changes["hub_links"] = _hub_links(changes["hub_links"])
@@ -310,7 +316,7 @@ def application_update(*, application: Application, user, submit: bool = False, 
     with transaction.atomic():
         locked = _locked_open(application, user)
         if locked.status == Application.Status.WITHDRAWN and not submit:
-            raise Refused("withdrawn", "This application is withdrawn; submit it again to change it.")
+            raise Refused("withdrawn", _("This application is withdrawn; submit it again to change it."))
         for name, value in changes.items():
             setattr(locked, name, value)
         if submit:
@@ -343,19 +349,19 @@ def application_withdraw(*, application: Application, user) -> Application:
 # --- Judging --------------------------------------------------------------------------------------
 def _judging(application: Application, judge) -> None:
     if not (is_judge(judge, application.call) and selectors.visible_to_judge(application, judge)):
-        raise PermissionDenied("You are not judging this application.")
+        raise PermissionDenied(_("You are not judging this application."))
     if application.call.decisions_sent_at:
-        raise Refused("decided", "The decisions have been sent; scores can no longer change.")
+        raise Refused("decided", _("The decisions have been sent; scores can no longer change."))
 
 
 def conflict_declare(*, application: Application, judge, reason: str = "") -> Conflict:
     """The judge steps away from this application: it is hidden from them from now on and their
     scores no longer count. Declaring it again changes nothing."""
     if not is_judge(judge, application.call):
-        raise PermissionDenied("Only the call's judges declare conflicts.")
+        raise PermissionDenied(_("Only the call's judges declare conflicts."))
     if len(reason or "") > 300:
-        raise ValidationError({"reason": ["Keep it under 300 characters."]})
-    conflict, _ = Conflict.objects.get_or_create(application=application, judge=judge,
+        raise ValidationError({"reason": [_("Keep it under 300 characters.")]})
+    conflict, _created = Conflict.objects.get_or_create(application=application, judge=judge,
                                                  defaults={"reason": (reason or "").strip()})
     return conflict
 
@@ -366,29 +372,31 @@ def review_save(*, application: Application, judge, scores: dict, comment: str =
     _judging(application, judge)
     criteria = {c.pk: c for c in application.call.criteria.all()}
     if not isinstance(scores, dict):
-        raise ValidationError({"scores": ["Give scores keyed by criterion id."]})
+        raise ValidationError({"scores": [_("Give scores keyed by criterion id.")]})
     errors, values, named = [], {}, set()
     for key, value in scores.items():
         pk = int(key) if str(key).isdigit() else None
         if pk not in criteria:
-            errors.append(f"This call has no criterion {key}.")
+            errors.append(_("This call has no criterion %(key)s.") % {"key": key})
             continue
         named.add(pk)
         if not isinstance(value, int) or isinstance(value, bool) or not SCORE_MIN <= value <= SCORE_MAX:
-            errors.append(f"{criteria[pk].name}: score it from {SCORE_MIN} to {SCORE_MAX}.")
+            errors.append(_("%(name)s: score it from %(score_min)s to %(score_max)s.") % {
+                "name": criteria[pk].name, "score_min": SCORE_MIN, "score_max": SCORE_MAX})
         else:
             values[pk] = value
     missing = [c.name for pk, c in criteria.items() if pk not in named]
     if missing:
-        errors.append(f"Score every criterion: {', '.join(missing)} missing.")
+        errors.append(_("Score every criterion: %(value)s missing.") % {"value": ', '.join(missing)})
     if not criteria:
-        errors.append("This call has no criteria to score yet.")
+        errors.append(_("This call has no criteria to score yet."))
     if errors:
         raise ValidationError({"scores": errors})
     if len(comment or "") > MAX_COMMENT:
-        raise ValidationError({"comment": [f"Keep the comment under {MAX_COMMENT:,} characters."]})
+        raise ValidationError({"comment": [_("Keep the comment under %(max_comment)s characters.") % {
+            "max_comment": format(MAX_COMMENT, ',')}]})
     with transaction.atomic():
-        review, _ = Review.objects.update_or_create(application=application, judge=judge,
+        review, _created = Review.objects.update_or_create(application=application, judge=judge,
                                                     defaults={"comment": (comment or "").strip()})
         review.scores.exclude(criterion_id__in=values).delete()
         for pk, value in values.items():
@@ -403,7 +411,7 @@ def assignments_set(*, call: Call, pairs) -> int:
     applications = set(call.applications.values_list("pk", flat=True))
     judges = set(call.judges.values_list("pk", flat=True))
     if any(a not in applications or j not in judges for a, j in pairs):
-        raise ValidationError({"assignments": ["Assign this call's applications to its judges only."]})
+        raise ValidationError({"assignments": [_("Assign this call's applications to its judges only.")]})
     with transaction.atomic():
         Assignment.objects.filter(application__call=call).delete()
         Assignment.objects.bulk_create([Assignment(application_id=a, judge_id=j) for a, j in sorted(pairs)])
@@ -416,9 +424,9 @@ def _deciding(call: Call) -> Call:
     they are sent."""
     locked = Call.objects.select_for_update().get(pk=call.pk)
     if timezone.now() < locked.closes_at:
-        raise Refused("still_open", "Applications are still open; decide after the deadline.")
+        raise Refused("still_open", _("Applications are still open; decide after the deadline."))
     if locked.decisions_sent_at:
-        raise Refused("decided", "The decisions have been sent already.")
+        raise Refused("decided", _("The decisions have been sent already."))
     return locked
 
 
@@ -426,7 +434,7 @@ def shortlist_set(*, application: Application, shortlisted: bool) -> Application
     with transaction.atomic():
         _deciding(application.call)
         if application.status != Application.Status.SUBMITTED:
-            raise Refused("not_submitted", "Only submitted applications can be shortlisted.")
+            raise Refused("not_submitted", _("Only submitted applications can be shortlisted."))
         Application.objects.filter(pk=application.pk).update(shortlisted=shortlisted)
         application.shortlisted = shortlisted
     return application
@@ -436,17 +444,18 @@ def decision_stage(*, application: Application, decision: str) -> Application:
     """Stage `accepted`, `declined` or "" (undecided). At most `call.winners` are accepted: the
     call's row is locked while counting, so racing organisers cannot exceed it."""
     if decision not in Application.Decision.values:
-        raise ValidationError({"decision": ["Choose accepted, declined or nothing."]})
+        raise ValidationError({"decision": [_("Choose accepted, declined or nothing.")]})
     with transaction.atomic():
         call = _deciding(application.call)
         if application.status != Application.Status.SUBMITTED:
-            raise Refused("not_submitted", "Only submitted applications get a decision.")
+            raise Refused("not_submitted", _("Only submitted applications get a decision."))
         if decision == Application.Decision.ACCEPTED:
             accepted = call.applications.filter(decision=Application.Decision.ACCEPTED).exclude(
                 pk=application.pk).count()
             if accepted >= call.winners:
                 raise Refused("too_many_winners",
-                              f"This call accepts at most {call.winners}; un-accept another application first.")
+                              _("This call accepts at most %(winners)s; un-accept another application first.") % {
+                                  "winners": call.winners})
         Application.objects.filter(pk=application.pk).update(decision=decision)
         application.decision = decision
     return application
@@ -469,13 +478,14 @@ def decisions_notify(*, call: Call, by=None) -> int:
     with transaction.atomic():
         locked = Call.objects.select_for_update().get(pk=call.pk)
         if timezone.now() < locked.closes_at:
-            raise Refused("still_open", "Applications are still open; decide after the deadline.")
+            raise Refused("still_open", _("Applications are still open; decide after the deadline."))
         submitted = locked.applications.filter(status=Application.Status.SUBMITTED)
         undecided = submitted.filter(decision=Application.Decision.NONE).count()
         if undecided:
-            raise Refused("undecided", f"{undecided} submitted applications have no decision yet.")
+            raise Refused("undecided", _("%(undecided)s submitted applications have no decision yet.") % {
+                "undecided": undecided})
         if submitted.filter(decision=Application.Decision.ACCEPTED).count() > locked.winners:
-            raise Refused("too_many_winners", f"This call accepts at most {locked.winners}.")
+            raise Refused("too_many_winners", _("This call accepts at most %(winners)s.") % {"winners": locked.winners})
         if locked.decisions_broadcast_id is None:
             broadcast = Broadcast.objects.create(
                 kind=Broadcast.Kind.PROGRAM, channels=Broadcast.Channels.EMAIL, status=Broadcast.Status.SENDING,

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import is_organiser
@@ -58,7 +59,7 @@ def apply(request, slug: str):
         except (Refused, PermissionDenied) as exc:
             form.add_error(None, getattr(exc, "detail", str(exc)))
         else:
-            messages.success(request, "Application submitted." if submit else "Draft saved.")
+            messages.success(request, _("Application submitted.") if submit else _("Draft saved."))
             return redirect("program_application", pk=application.pk)
     return render(request, "program/apply.html", {
         "call": call, "form": form, "application": application, "is_open": call.is_open_at(timezone.now())},
@@ -92,7 +93,7 @@ def application_status(request, pk: int, action: str):
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Application withdrawn." if action == "withdraw" else "Application submitted.")
+        messages.success(request, _("Application withdrawn.") if action == "withdraw" else _("Application submitted."))
     return redirect("program_application", pk=pk)
 
 
@@ -123,7 +124,7 @@ def review(request, pk: int):
         except Refused as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "Scores saved.")
+            messages.success(request, _("Scores saved."))
             return redirect("program_review", pk=pk)
     scored = selectors.has_scored(application, request.user)
     others = [r for r in selectors.panel_reviews(application) if r.judge_id != request.user.pk and not r.excluded]
@@ -141,8 +142,8 @@ def conflict(request, pk: int):
     form.is_valid()
     services.conflict_declare(application=application, judge=request.user,
                               reason=form.cleaned_data.get("reason", ""))
-    messages.success(request, "Conflict declared: this application has left your queue and your scores for it "
-                              "do not count.")
+    messages.success(request, _("Conflict declared: this application has left your queue and your scores for it "
+                                "do not count."))
     return redirect("program_queue", slug=application.call.slug)
 
 
@@ -157,10 +158,10 @@ def call_create(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Call created.")
+            messages.success(request, _("Call created."))
             return redirect("program_call", slug=call.slug)
     with timezone.override(tzname):
-        return render(request, "program/call_form.html", {"form": form, "title": "New program call"})
+        return render(request, "program/call_form.html", {"form": form, "title": _("New program call")})
 
 
 @login_required
@@ -177,10 +178,11 @@ def call_edit(request, slug: str):
         except Refused as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "Call saved.")
+            messages.success(request, _("Call saved."))
             return redirect("program_manage", slug=call.slug)
     with timezone.override(tzname):
-        return render(request, "program/call_form.html", {"form": form, "title": f"Edit {call.title}", "call": call})
+        title = _("Edit %(title)s") % {"title": call.title}
+        return render(request, "program/call_form.html", {"form": form, "title": title, "call": call})
 
 
 @login_required
@@ -233,7 +235,7 @@ def decide(request, pk: int):
 def decline_rest(request, slug: str):
     call = access.managed_call(request, slug)
     return _decided(request, slug, lambda: services.decisions_decline_rest(call=call),
-                    lambda n: f"{n} applications declined (not sent yet).")
+                    lambda n: _("%(count)s applications declined (not sent yet).") % {"count": n})
 
 
 @login_required
@@ -241,7 +243,8 @@ def decline_rest(request, slug: str):
 def notify(request, slug: str):
     call = access.managed_call(request, slug)
     return _decided(request, slug, lambda: services.decisions_notify(call=call, by=request.user),
-                    lambda n: f"{n} decision emails queued." if n else "Every applicant has been told already.")
+                    lambda n: _("%(count)s decision emails queued.") % {"count": n} if n
+                    else _("Every applicant has been told already."))
 
 
 @login_required
@@ -257,8 +260,8 @@ def assignments(request, slug: str):
         except ValidationError as exc:
             messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
         else:
-            messages.success(request, f"{count} assignments saved." if count else
-                             "No assignments: every judge scores every application.")
+            messages.success(request, _("%(count)s assignments saved.") % {
+                "count": count} if count else _("No assignments: every judge scores every application."))
             return redirect("program_manage", slug=slug)
     taken = {(a, j) for a, j in call.applications.filter(assignments__isnull=False)
              .values_list("pk", "assignments__judge_id")}

@@ -3,6 +3,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StrictBool, StrictStr
 
@@ -163,7 +164,7 @@ def _event(slug: str | None) -> Event | None:
         return None
     event = Event.objects.filter(slug=slug, status=Event.Status.PUBLISHED).first()
     if event is None:
-        raise ValidationError({"event": [f"No published event with slug {slug!r}."]})
+        raise ValidationError({"event": [_("No published event with slug %(slug)r.") % {"slug": slug}]})
     return event
 
 
@@ -236,7 +237,7 @@ def collection_add(request, pk: int, payload: CollectionItemIn):
     collection = access.owned_collection(request, pk)
     project = selectors.project_for(request.user, payload.project)
     if project is None:
-        raise ValidationError({"project": [f"No project with slug {payload.project!r}."]})
+        raise ValidationError({"project": [_("No project with slug %(slug)r.") % {"slug": payload.project}]})
     added = services.collection_add(collection=collection, project=project, user=request.user)
     return (201 if added else 200), _collection_out(request, collection)
 
@@ -247,5 +248,5 @@ def collection_remove(request, pk: int, slug: str):
     collection = access.owned_collection(request, pk)
     project = Project.objects.filter(slug=slug).first()
     if project is None or not services.collection_remove(collection=collection, project=project, user=request.user):
-        raise Http404("That project is not in this collection.")
+        raise Http404(_("That project is not in this collection."))
     return _collection_out(request, collection)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from meetup.events.models import Event
 from meetup.showcase.models import Collection, Report
@@ -9,20 +10,20 @@ def _lines(text: str) -> list[str]:
 
 
 class ProjectForm(forms.Form):
-    title = forms.CharField(max_length=120)
-    summary = forms.CharField(max_length=280, help_text="One or two sentences for the gallery.")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}),
-                                  help_text="Markdown. What it does, how you built it, what you learned.")
+    title = forms.CharField(max_length=120, label=_("Title"))
+    summary = forms.CharField(max_length=280, label=_("Summary"), help_text=_("One or two sentences for the gallery."))
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}), label=_("Description"),
+                                  help_text=_("Markdown. What it does, how you built it, what you learned."))
     hub_links = forms.CharField(
-        required=False, label="Hub repositories", widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line: an id like mistralai/Mistral-7B-v0.1 or a huggingface.co link "
-                  "(datasets/… and spaces/… too).")
-    team = forms.CharField(required=False, label="Team members",
-                           help_text="Usernames, separated by commas. You are on the team already.")
-    repository_url = forms.URLField(required=False, assume_scheme="https", label="Code repository")
-    demo_url = forms.URLField(required=False, assume_scheme="https", label="Demo")
-    event = forms.ModelChoiceField(queryset=Event.objects.none(), required=False, empty_label="(none)",
-                                   to_field_name="slug", help_text="The event it was shown at.")
+        required=False, label=_("Hub repositories"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: an id like mistralai/Mistral-7B-v0.1 or a huggingface.co link "
+                    "(datasets/… and spaces/… too)."))
+    team = forms.CharField(required=False, label=_("Team members"),
+                           help_text=_("Usernames, separated by commas. You are on the team already."))
+    repository_url = forms.URLField(required=False, assume_scheme="https", label=_("Code repository"))
+    demo_url = forms.URLField(required=False, assume_scheme="https", label=_("Demo"))
+    event = forms.ModelChoiceField(queryset=Event.objects.none(), required=False, empty_label=_("(none)"),
+                                   to_field_name="slug", label=_("Event"), help_text=_("The event it was shown at."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,18 +46,18 @@ class ProjectForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Markdown. Be kind: the code of conduct applies here too.")
+    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Markdown. Be kind: the code of conduct applies here too."))
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(choices=Report.Reason.choices)
+    reason = forms.ChoiceField(choices=Report.Reason.choices, label=_("Reason"))
     details = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text="Optional: what moderators should look at.")
+                              label=_("Details"), help_text=_("Optional: what moderators should look at."))
 
 
 class CollectionForm(forms.ModelForm):
     class Meta:
         model = Collection
         fields = ["name", "description", "is_public"]
-        labels = {"is_public": "Public (anyone can see it)"}
+        labels = {"name": _("Name"), "description": _("Description"), "is_public": _("Public (anyone can see it)")}

@@ -7,11 +7,12 @@ descriptions and comments are stored raw and rendered sanitised."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Visibility(models.TextChoices):
-    VISIBLE = "visible", "Visible"
-    HIDDEN = "hidden", "Hidden by moderators"
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Hidden by moderators")
 
 
 class Project(models.Model):
@@ -23,8 +24,8 @@ class Project(models.Model):
 
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
-    summary = models.CharField(max_length=280, help_text="One or two sentences for the gallery.")
-    description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
+    summary = models.CharField(max_length=280, help_text=_("One or two sentences for the gallery."))
+    description = models.TextField(blank=True, help_text=_("Markdown; HTML is removed."))
     repository_url = models.URLField(blank=True)
     demo_url = models.URLField(blank=True)
     event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.SET_NULL,
@@ -61,13 +62,13 @@ class ProjectLink(models.Model):
     the repository under its canonical id, even if the Hub redirected) or not found."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        LINKED = "linked", "Linked"
-        NOT_FOUND = "not_found", "Not found"
+        PENDING = "pending", _("Pending")
+        LINKED = "linked", _("Linked")
+        NOT_FOUND = "not_found", _("Not found")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="links")
     repo_type = models.CharField(max_length=8, default="model")
-    requested_id = models.CharField(max_length=200, help_text="The id as given, before any redirect.")
+    requested_id = models.CharField(max_length=200, help_text=_("The id as given, before any redirect."))
     hub_model = models.ForeignKey("hubsync.HubModel", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="project_links")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -102,7 +103,7 @@ class Like(models.Model):
 class Comment(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_comments")
-    body = models.TextField(help_text="Markdown; HTML is removed.")
+    body = models.TextField(help_text=_("Markdown; HTML is removed."))
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.VISIBLE)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -150,16 +151,16 @@ class Report(models.Model):
     """Someone asked moderators to look at a project or a comment."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        ABUSE = "abuse", "Harassment or abuse"
-        UNSAFE = "unsafe", "Harmful or unsafe content"
-        LICENSE = "license", "License or copyright problem"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Harassment or abuse")
+        UNSAFE = "unsafe", _("Harmful or unsafe content")
+        LICENSE = "license", _("License or copyright problem")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        HIDDEN = "hidden", "Content hidden"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        HIDDEN = "hidden", _("Content hidden")
+        DISMISSED = "dismissed", _("Dismissed")
 
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")

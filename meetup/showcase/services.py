@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hubsync.client import RepoRef, parse_ref
 from hubsync.models import HubModel
@@ -54,7 +55,7 @@ def hub_refs_parse(values, *, limit: int = MAX_LINKS) -> list[RepoRef]:
         if ref not in refs:
             refs.append(ref)
     if len(refs) > limit:
-        errors.append(f"Link at most {limit} Hub repositories.")
+        errors.append(_("Link at most %(limit)s Hub repositories.") % {"limit": limit})
     if errors:
         raise ValidationError({"hub_links": errors})
     return refs
@@ -63,11 +64,11 @@ def hub_refs_parse(values, *, limit: int = MAX_LINKS) -> list[RepoRef]:
 def _team(usernames) -> list:
     names = [n.strip().lstrip("@") for n in usernames if n and n.strip()]
     if len(names) > MAX_TEAM:
-        raise ValidationError({"team": [f"At most {MAX_TEAM} team members."]})
+        raise ValidationError({"team": [_("At most %(count)s team members.") % {"count": MAX_TEAM}]})
     users = list(get_user_model().objects.filter(username__in=names, is_active=True))
     unknown = sorted(set(names) - {u.username for u in users})
     if unknown:
-        raise ValidationError({"team": [f"No member with the username {', '.join(unknown)}."]})
+        raise ValidationError({"team": [_("No member with the username %(names)s.") % {"names": ", ".join(unknown)}]})
     return users
 
 
@@ -102,7 +103,7 @@ def project_update(*, project: Project, team=None, hub_links=None, **changes) ->
     """Change a project's details, team (usernames) and Hub links (ids or URLs)."""
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
     refs = hub_refs_parse(hub_links) if hub_links is not None else None
     members = _team(team) if team is not None else None
     for name, value in changes.items():
@@ -176,9 +177,9 @@ def like_toggle(*, project: Project, user) -> tuple[bool, int]:
 def _body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": ["Write something first."]})
+        raise ValidationError({"body": [_("Write something first.")]})
     if len(body) > 5000:
-        raise ValidationError({"body": ["Keep comments under 5,000 characters."]})
+        raise ValidationError({"body": [_("Keep comments under 5,000 characters.")]})
     return body
 
 
@@ -186,7 +187,7 @@ def comment_create(*, project: Project, author, body: str) -> Comment:
     """A comment (Markdown, sanitised when shown). Rate limited per author."""
     body = _body(body)
     if project.is_hidden:
-        raise Refused("hidden", "This project is hidden by moderators.", status=403)
+        raise Refused("hidden", _("This project is hidden by moderators."), status=403)
     limits.limit_hit("comments", author.pk, limits.COMMENTS)
     return Comment.objects.create(project=project, author=author, body=body)
 
@@ -216,7 +217,7 @@ def collection_create(*, owner, name: str, description: str = "", is_public: boo
         with transaction.atomic():
             collection.save()
     except IntegrityError:
-        raise ValidationError({"name": ["You already have a collection with this name."]}) from None
+        raise ValidationError({"name": [_("You already have a collection with this name.")]}) from None
     return collection
 
 
@@ -250,9 +251,10 @@ def report_create(*, reporter, reason: str, details: str = "", project: Project 
     if (project is None) == (comment is None):
         raise ValueError("Report exactly one project or one comment.")
     if reason not in Report.Reason.values:
-        raise ValidationError({"reason": [f"Choose one of: {', '.join(Report.Reason.values)}."]})
+        raise ValidationError({"reason": [_("Choose one of: %(reasons)s.") % {
+            "reasons": ", ".join(Report.Reason.values)}]})
     if len(details or "") > 2000:
-        raise ValidationError({"details": ["Keep it under 2,000 characters."]})
+        raise ValidationError({"details": [_("Keep it under 2,000 characters.")]})
     open_report = Report.objects.filter(reporter=reporter, project=project, comment=comment,
                                         status=Report.Status.OPEN).first()
     if open_report:

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import can_moderate
@@ -27,7 +28,7 @@ def _refused(request, exc: Refused, *, back: str):
 def _moderators_only(request):
     if not can_moderate(request.user):
         return render(request, "showcase/refused.html", {
-            "title": "Not allowed", "detail": "Only moderators and organisers can do this.",
+            "title": _("Not allowed"), "detail": _("Only moderators and organisers can do this."),
             "back": reverse("gallery")}, status=403)
     return None
 
@@ -44,7 +45,7 @@ def gallery(request):
     return render(request, "showcase/gallery.html", {
         "page": page, "filters": filters, "facets": selectors.gallery_facets(), "query": query.urlencode(),
         "events": selectors.gallery_events(),
-        "sorts": [("trending", "Trending"), ("newest", "Newest"), ("most_liked", "Most liked")],
+        "sorts": [("trending", _("Trending")), ("newest", _("Newest")), ("most_liked", _("Most liked"))],
     })
 
 
@@ -72,9 +73,9 @@ def project_create(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Project published. Its Hub links are being looked up.")
+            messages.success(request, _("Project published. Its Hub links are being looked up."))
             return redirect("project_detail", slug=project.slug)
-    return render(request, "showcase/form.html", {"form": form, "title": "Show your project"})
+    return render(request, "showcase/form.html", {"form": form, "title": _("Show your project")})
 
 
 @login_required
@@ -87,9 +88,10 @@ def project_edit(request, slug: str):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Project saved.")
+            messages.success(request, _("Project saved."))
             return redirect("project_detail", slug=project.slug)
-    return render(request, "showcase/form.html", {"form": form, "title": f"Edit {project.title}", "project": project})
+    return render(request, "showcase/form.html", {"form": form, "title": _("Edit %(title)s") % {"title": project.title},
+                                                  "project": project})
 
 
 @require_POST
@@ -113,7 +115,7 @@ def comment_create(request, slug: str):
     back = reverse("project_detail", args=[slug]) + "#comments"
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write a comment (up to 5,000 characters) first.")
+        messages.error(request, _("Write a comment (up to 5,000 characters) first."))
         return redirect(back)
     try:
         services.comment_create(project=project, author=request.user, body=form.cleaned_data["body"])
@@ -135,7 +137,7 @@ def comment_edit(request, comment_id: int):
             add_errors(form, exc)
         else:
             return redirect(reverse("project_detail", args=[comment.project.slug]) + f"#comment-{comment.pk}")
-    return render(request, "showcase/form.html", {"form": form, "title": "Edit your comment",
+    return render(request, "showcase/form.html", {"form": form, "title": _("Edit your comment"),
                                                   "project": comment.project})
 
 
@@ -144,7 +146,7 @@ def comment_edit(request, comment_id: int):
 def comment_delete(request, comment_id: int):
     comment = access.visible_comment(request, comment_id)
     services.comment_delete(comment=comment, user=request.user)
-    messages.success(request, "Comment deleted.")
+    messages.success(request, _("Comment deleted."))
     return redirect(reverse("project_detail", args=[comment.project.slug]) + "#comments")
 
 
@@ -153,14 +155,14 @@ def _report(request, *, project: Project, comment: Comment | None = None):
     back = reverse("project_detail", args=[project.slug])
     form = ReportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a reason for the report.")
+        messages.error(request, _("Choose a reason for the report."))
         return redirect(back)
     try:
         services.report_create(reporter=request.user, project=None if comment else project, comment=comment,
                                **form.cleaned_data)
     except Refused as exc:
         return _refused(request, exc, back=back)
-    messages.success(request, "Thanks: moderators will look at it, and we'll email you what they decide.")
+    messages.success(request, _("Thanks: moderators will look at it, and we'll email you what they decide."))
     return redirect(back)
 
 
@@ -187,7 +189,7 @@ def collection_list(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Collection “{collection.name}” created.")
+            messages.success(request, _("Collection “%(name)s” created.") % {"name": collection.name})
             return redirect("collection_detail", pk=collection.pk)
     return render(request, "showcase/collections.html", {
         "collections": selectors.collections_of(request.user), "form": form})
@@ -205,7 +207,7 @@ def collection_detail(request, pk: int):
 def collection_delete(request, pk: int):
     collection = access.owned_collection(request, pk)
     services.collection_delete(collection=collection, user=request.user)
-    messages.success(request, "Collection deleted.")
+    messages.success(request, _("Collection deleted."))
     return redirect("collection_list")
 
 
@@ -216,7 +218,8 @@ def collect(request, slug: str):
     choice = request.POST.get("collection", "")
     collection = access.owned_collection(request, int(choice) if choice.isdigit() else 0)
     added = services.collection_add(collection=collection, project=project, user=request.user)
-    messages.success(request, f"Added to “{collection.name}”." if added else f"Already in “{collection.name}”.")
+    message = _("Added to “%(name)s”.") if added else _("Already in “%(name)s”.")
+    messages.success(request, message % {"name": collection.name})
     return redirect("project_detail", slug=slug)
 
 
@@ -257,10 +260,11 @@ def moderate(request, kind: str, key: str, action: str):
     target = _target(kind, key)
     if action == "hide":
         closed = services.content_hide(moderator=request.user, **target)
-        messages.success(request, f"Hidden; {len(closed)} report(s) closed and their reporters told.")
+        messages.success(request, _("Hidden; %(count)s report(s) closed and their reporters told.") % {
+            "count": len(closed)})
     else:
         services.content_restore(moderator=request.user, **target)
-        messages.success(request, "Restored: visible again.")
+        messages.success(request, _("Restored: visible again."))
     return redirect(request.POST.get("next") or reverse("moderation_queue"))
 
 
@@ -271,7 +275,7 @@ def report_dismiss(request, report_id: int):
         return denied
     report = get_object_or_404(Report, pk=report_id)
     services.report_dismiss(moderator=request.user, report=report)
-    messages.success(request, "Report dismissed; the reporter is told.")
+    messages.success(request, _("Report dismissed; the reporter is told."))
     return redirect("moderation_queue")
 
 
