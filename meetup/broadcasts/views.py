@@ -53,7 +53,8 @@ def broadcast_compose(request, slug: str):
             add_errors(form, exc)
         else:
             scheduled = broadcast.status == Broadcast.Status.SCHEDULED
-            messages.success(request, _("Your message is scheduled.") if scheduled else _("Your message is on its way."))
+            messages.success(request, _("Your message is scheduled.") if scheduled
+                             else _("Your message is on its way."))
             return redirect("broadcast_detail", broadcast_id=broadcast.pk)
     return render(request, "broadcasts/compose.html", {
         "form": form, "broadcasts": selectors.broadcasts_of(event)[:20], **_preview_context(form, event),

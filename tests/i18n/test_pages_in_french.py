@@ -61,7 +61,8 @@ def _pages(world, organiser, attendee):
         reverse("collection_detail", args=[world["collection"].pk]), reverse("project_detail", args=[project.slug]),
         reverse("project_create"), reverse("project_edit", args=[project.slug]), reverse("program_home"),
         reverse("program_call", args=[call.slug]), reverse("program_apply", args=[call.slug]),
-        reverse("program_application", args=[application.pk]), reverse("unsubscribe", args=[unsubscribe_token(attendee)]),
+        reverse("program_application", args=[application.pk]),
+        reverse("unsubscribe", args=[unsubscribe_token(attendee)]),
         reverse("account_email"), reverse("account_change_password"),
     ]
     as_organiser = [
