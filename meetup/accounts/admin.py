@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from meetup.accounts import privacy
 from meetup.accounts.models import ApiToken, ConsentRecord, User
@@ -24,8 +26,8 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "email", "display_name", "phone"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("Profile", {"fields": ["display_name", "phone", "language", "deleted_at"]}),
-        ("Consent (change through the profile or the ledger)", {"fields": ["sms_opt_in", "email_opt_in"]}),
+        (_("Profile"), {"fields": ["display_name", "phone", "language", "deleted_at"]}),
+        (_("Consent (change through the profile or the ledger)"), {"fields": ["sms_opt_in", "email_opt_in"]}),
     ]
     readonly_fields = ["sms_opt_in", "email_opt_in", "deleted_at"]
     inlines = [ConsentInline]
@@ -36,7 +38,7 @@ class UserAdmin(BaseUserAdmin):
         # off); accounts are deleted with the action below, through accounts.privacy.
         return False
 
-    @admin.action(description="Delete these accounts (cancel RSVPs, remove personal data)")
+    @admin.action(description=_("Delete these accounts (cancel RSVPs, remove personal data)"))
     def delete_accounts(self, request, queryset):
         done = 0
         for user in queryset.filter(deleted_at__isnull=True):
@@ -45,7 +47,7 @@ class UserAdmin(BaseUserAdmin):
                 done += 1
             except (Refused, PermissionDenied) as exc:
                 self.message_user(request, f"{user}: {getattr(exc, 'detail', exc)}", messages.ERROR)
-        self.message_user(request, f"{done} account(s) deleted.", messages.SUCCESS)
+        self.message_user(request, gettext("%(count)s account(s) deleted.") % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(ConsentRecord)

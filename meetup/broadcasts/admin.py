@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from meetup.broadcasts import services
 from meetup.broadcasts.models import Broadcast, Delivery
@@ -15,10 +17,10 @@ class BroadcastAdmin(EventScopedAdmin, ReadOnlyAdmin):
     list_select_related = ["event"]
     actions = ["cancel"]
 
-    @admin.action(description="Cancel selected (messages not yet sent)")
+    @admin.action(description=_("Cancel selected (messages not yet sent)"))
     def cancel(self, request, queryset):
         cancelled = sum(services.broadcast_cancel(broadcast=b, actor=request.user) for b in queryset)
-        self.message_user(request, f"{cancelled:,} messages will not be sent.")
+        self.message_user(request, gettext("%(count)s messages will not be sent.") % {"count": cancelled})
 
 
 @admin.register(Delivery)

@@ -45,6 +45,8 @@ class EventOut(Schema):
     captions: bool | None = None
     quiet_room: bool | None = None
     accessibility_notes: str = ""
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description='the title and description in other languages: {"fr": {"title": ...}}')
 
 
 class EventIn(Schema):
@@ -67,6 +69,8 @@ class EventIn(Schema):
     captions: StrictBool | None = None
     quiet_room: StrictBool | None = None
     accessibility_notes: StrictStr = Field("", max_length=2000)
+    translations: dict[StrictStr, dict[StrictStr, StrictStr]] = Field(
+        default_factory=dict, description='{"fr": {"title": ..., "description": ...}}; missing ones show the original')
 
 
 class EventPatch(Schema):
@@ -88,6 +92,8 @@ class EventPatch(Schema):
     captions: StrictBool | None = None
     quiet_room: StrictBool | None = None
     accessibility_notes: StrictStr = Field(None, max_length=2000)
+    translations: dict[StrictStr, dict[StrictStr, StrictStr]] = Field(
+        None, description="replaces every translation; {} removes them all")
 
 
 class RsvpIn(Schema):
@@ -200,7 +206,7 @@ def event_patch(request, slug: str, payload: EventPatch):
     if "venue" in changes:
         changes["venue"] = _venue(changes["venue"])
     for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url",
-                 "accessibility_notes"):
+                 "accessibility_notes", "translations"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
     services.event_update(event=event, actor=request.user, **changes)

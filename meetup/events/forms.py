@@ -1,6 +1,8 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 
 from meetup.events.models import Event, Venue
 
@@ -41,6 +43,31 @@ class EventForm(forms.ModelForm):
         self.fields["slug"].required = False
         if self.instance.pk:
             self.fields["slug"].disabled = True
+        # The title and description in the site's other languages: shown to people reading in that
+        # language, the original to everyone else.
+        saved = self.instance.translations if isinstance(self.instance.translations, dict) else {}
+        for code in self.translation_languages():
+            name = get_language_info(code)["name_local"]
+            self.fields[f"title_{code}"] = forms.CharField(
+                required=False, max_length=200, label=f"Title ({name})", initial=saved.get(code, {}).get("title", ""))
+            self.fields[f"description_{code}"] = forms.CharField(
+                required=False, label=f"Description ({name})", widget=forms.Textarea(attrs={"rows": 4}),
+                initial=saved.get(code, {}).get("description", ""))
+
+    @staticmethod
+    def translation_languages() -> list[str]:
+        return [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+    def clean(self):
+        data = super().clean()
+        translations = {}
+        for code in self.translation_languages():
+            texts = {field: data.pop(f"{field}_{code}", "").strip() for field in ("title", "description")}
+            texts = {field: text for field, text in texts.items() if text}
+            if texts:
+                translations[code] = texts
+        data["translations"] = translations
+        return data
 
 
 class CapacityForm(forms.Form):

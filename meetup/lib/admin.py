@@ -2,6 +2,7 @@
 CSV export of a selection. (Scoping to the organiser's own events is events/admin_scope.py.)"""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from meetup.lib.csv import streaming_csv
 
@@ -23,7 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 def csv_export_action(filename: str, header: list[str], row):
     """An admin action exporting the selection as streamed, spreadsheet-safe CSV."""
 
-    @admin.action(description="Export selected as CSV")
+    @admin.action(description=_("Export selected as CSV"))
     def export(modeladmin, request, queryset):
         return streaming_csv(filename, header, (row(obj) for obj in queryset.iterator(chunk_size=2000)))
 

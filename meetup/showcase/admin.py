@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from meetup.accounts.roles import can_moderate
 from meetup.lib.admin import csv_export_action
@@ -44,13 +46,13 @@ class ProjectAdmin(ModeratorsMayView):
         "projects.csv", ["title", "slug", "created_by", "event", "visibility", "likes", "repository", "created_at"],
         _project_row)]
 
-    @admin.action(description="Hide selected projects")
+    @admin.action(description=_("Hide selected projects"))
     def hide(self, request, queryset):
         for project in queryset:
             services.content_hide(moderator=request.user, project=project)
-        self.message_user(request, "Hidden; their reporters are told.", messages.SUCCESS)
+        self.message_user(request, gettext("Hidden; their reporters are told."), messages.SUCCESS)
 
-    @admin.action(description="Restore selected projects")
+    @admin.action(description=_("Restore selected projects"))
     def restore(self, request, queryset):
         for project in queryset:
             services.content_restore(moderator=request.user, project=project)
@@ -80,13 +82,13 @@ class ReportAdmin(ModeratorsMayView):
     list_select_related = ["reporter", "project", "comment"]
     actions = ["hide_content", "dismiss"]
 
-    @admin.action(description="Hide the reported content")
+    @admin.action(description=_("Hide the reported content"))
     def hide_content(self, request, queryset):
         for report in queryset.filter(status=Report.Status.OPEN).select_related("project", "comment"):
             services.content_hide(moderator=request.user, project=report.project, comment=report.comment)
-        self.message_user(request, "Hidden; the reporters are told.", messages.SUCCESS)
+        self.message_user(request, gettext("Hidden; the reporters are told."), messages.SUCCESS)
 
-    @admin.action(description="Dismiss selected reports")
+    @admin.action(description=_("Dismiss selected reports"))
     def dismiss(self, request, queryset):
         for report in queryset.filter(status=Report.Status.OPEN):
             services.report_dismiss(moderator=request.user, report=report)

@@ -95,3 +95,15 @@ def test_a_recipient_without_an_account_or_with_an_unknown_language_gets_the_def
     assert outbox.recipient_language(Delivery(user=None)) == settings.LANGUAGE_CODE
     assert outbox.recipient_language(Delivery(user=person(language="fr"))) == "fr"
     assert outbox.recipient_language(Delivery(user=person(language="xx"))) == settings.LANGUAGE_CODE
+
+
+def test_a_keyword_reply_is_in_the_senders_language(db):
+    from meetup.broadcasts.inbound import sms_keyword_handle
+
+    claire = person(language="fr")
+
+    assert sms_keyword_handle(sender=str(claire.phone), body="STOP").startswith("Vous êtes désinscrit des SMS")
+    assert sms_keyword_handle(sender=str(claire.phone), body="AIDE").startswith("Open AI Meetups : nouvelles")
+    assert sms_keyword_handle(sender="+14155550999", body="HELP").startswith("Open AI Meetups: event updates")
+    claire.refresh_from_db()
+    assert claire.sms_opt_in is False

@@ -23,7 +23,7 @@ from meetup.lib.slugs import unique_slug
 EDITABLE_FIELDS = {
     "title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "status", "rsvp_opens_at",
     "rsvp_closes_at", "code_of_conduct_url", "step_free_access", "hearing_loop", "captions", "quiet_room",
-    "accessibility_notes",
+    "accessibility_notes", "translations",
 }
 
 
@@ -61,6 +61,7 @@ def event_create(
     rsvp_opens_at: datetime | None = None,
     rsvp_closes_at: datetime | None = None,
     code_of_conduct_url: str = "",
+    translations: dict | None = None,
     **access,
 ) -> Event:
     """Create an event with its seats; the creator becomes its first organiser.
@@ -76,6 +77,7 @@ def event_create(
         title=title, slug=slug or _unique_slug(title), description=description, starts_at=starts_at,
         ends_at=ends_at, timezone=timezone, capacity=capacity, venue=venue, status=status,
         rsvp_opens_at=rsvp_opens_at, rsvp_closes_at=rsvp_closes_at, code_of_conduct_url=code_of_conduct_url,
+        translations=translations if translations is not None else {},
     )
     _validated(event)
     try:
