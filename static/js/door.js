@@ -9,6 +9,8 @@
     var form = document.getElementById("code-form");
     var input = document.getElementById("code");
     var lastCode = null, lastAt = 0;
+    // The page gives the words in the reader's language (data-* on the status line); English otherwise.
+    function say(name, fallback) { return (status.dataset && status.dataset[name]) || fallback; }
 
     function submit(code) {
       var now = Date.now();
@@ -39,10 +41,10 @@
 
     button.addEventListener("click", function () {
       var detect = detector();
-      if (!detect) { status.textContent = "This browser cannot read QR codes; type the code instead."; return; }
+      if (!detect) { status.textContent = say("noScanner", "This browser cannot read QR codes; type the code instead."); return; }
       navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}}).then(function (stream) {
         video.srcObject = stream; video.hidden = false; button.hidden = true;
-        status.textContent = "Point the camera at a ticket.";
+        status.textContent = say("pointCamera", "Point the camera at a ticket.");
         return video.play();
       }).then(function loop() {
         if (video.readyState >= 2) {
@@ -53,7 +55,7 @@
           requestAnimationFrame(loop);
         }
       }).catch(function (err) {
-        status.textContent = "Camera unavailable (" + err.name + "); type the code instead.";
+        status.textContent = say("noCamera", "Camera unavailable; type the code instead.") + " (" + err.name + ")";
       });
     });
 
