@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ RUNNERS = {
 def friendly(exc: Exception) -> str:
     """What a visitor is told when a whole batch failed (the log has the details)."""
     if isinstance(exc, ModelNotCached):
-        return "This model is not ready on the demo worker yet. The organisers have been told."
+        return gettext_noop("This model is not ready on the demo worker yet. The organisers have been told.")
     if isinstance(exc, ImportError):
-        return "The demo worker cannot run models right now. The organisers have been told."
-    return "Something went wrong while running the model. Please try again."
+        return gettext_noop("The demo worker cannot run models right now. The organisers have been told.")
+    return gettext_noop("Something went wrong while running the model. Please try again.")

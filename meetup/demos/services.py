@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meetup.demos import limits
 from meetup.demos.models import SHA_VALIDATOR, Demo, DemoRun, Task
@@ -184,7 +185,7 @@ def _batch_run(run: DemoRun, *, claimed_by: str, predict) -> str:
     if not is_allowed(demo):
         # Switched off since it was queued: nothing of this demo will load, tell everyone waiting.
         waiting = list(DemoRun.objects.filter(demo=demo, status=Status.QUEUED))
-        _end(waiting, status=Status.FAILED, error="This demo was switched off before your turn came.")
+        _end(waiting, status=Status.FAILED, error=gettext_noop("This demo was switched off before your turn came."))
         return "not_allowed"
     _batch_wait(demo)
     runs = demo_runs_claim(demo=demo, first_id=run.pk, claimed_by=claimed_by)
@@ -206,7 +207,7 @@ def _batch_run(run: DemoRun, *, claimed_by: str, predict) -> str:
     elapsed = int((time.monotonic() - started) * 1000)
     for run, result in zip(runs, answer.results, strict=True):
         if isinstance(result, Exception):
-            _end([run], status=Status.FAILED, error="The model could not answer this input.",
+            _end([run], status=Status.FAILED, error=gettext_noop("The model could not answer this input."),
                  device=answer.device, inference_ms=elapsed)
         else:
             _end([run], status=Status.DONE, output=result, device=answer.device, inference_ms=elapsed)
@@ -220,7 +221,7 @@ def demo_runs_time_out(*, claimed_by: str) -> int:
     if runs:
         log.warning("demo runs %s timed out", [r.pk for r in runs])
     return _end(runs, status=Status.TIMED_OUT,
-                error="The model took too long on this input; try a shorter one.")
+                error=gettext_noop("The model took too long on this input; try a shorter one."))
 
 
 def demo_runs_fail(*, claimed_by: str, error: str) -> int:
@@ -244,9 +245,10 @@ def demo_runs_sweep() -> dict:
     stale = list(DemoRun.objects.filter(
         status=Status.QUEUED, created_at__lt=now - timedelta(seconds=settings.DEMO_QUEUE_TIMEOUT)))
     result = {
-        "timed_out": _end(stuck, status=Status.TIMED_OUT, error="The demo worker stopped while running this."),
-        "expired": _end(stale, status=Status.FAILED,
-                        error="The demo worker is busy or offline: nobody got to this in time. Try again later."),
+        "timed_out": _end(stuck, status=Status.TIMED_OUT,
+                          error=gettext_noop("The demo worker stopped while running this.")),
+        "expired": _end(stale, status=Status.FAILED, error=gettext_noop(
+            "The demo worker is busy or offline: nobody got to this in time. Try again later.")),
     }
     if any(result.values()):
         log.warning("demo sweep: %s", result)

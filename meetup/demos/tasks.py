@@ -7,6 +7,7 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from meetup.demos import services
 
@@ -18,7 +19,8 @@ class DemoTask(DjangoTask):
         if isinstance(exc, TimeLimitExceeded | SoftTimeLimitExceeded):
             services.demo_runs_time_out(claimed_by=task_id)
         else:
-            services.demo_runs_fail(claimed_by=task_id, error="Something went wrong while running the model.")
+            services.demo_runs_fail(claimed_by=task_id,
+                                    error=gettext_noop("Something went wrong while running the model."))
 
 
 @shared_task(name="demos.run", bind=True, base=DemoTask, acks_late=True,
