@@ -3,6 +3,7 @@ import logging
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from meetup.celery import app as celery_app
@@ -42,12 +43,12 @@ def healthz(request):
 
 def handler404(request, exception=None):
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": "not_found", "detail": "No such API endpoint."}, status=404)
+        return JsonResponse({"error": "not_found", "detail": _("No such API endpoint.")}, status=404)
     return render(request, "404.html", status=404)
 
 
 def handler500(request):
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": "server_error", "detail": "Something broke on our side; it was logged."},
+        return JsonResponse({"error": "server_error", "detail": _("Something broke on our side; it was logged.")},
                             status=500)
     return render(request, "500.html", status=500)
