@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from meetup.broadcasts import services as broadcast_services
 from meetup.broadcasts.render import unsubscribe_token
+from meetup.demos.models import Demo, DemoRun
 from meetup.program import services as program_services
 from meetup.showcase.models import Collection, CollectionItem, Report
 from tests.factories import EventFactory, UserFactory, VenueFactory
@@ -26,7 +27,13 @@ def world(db, organiser, attendee):
     event.organisers.add(organiser)
     project = ProjectFactory(title="Générateur de haïkus", summary="Une démo construite sur un modèle ouvert.",
                              description="Il **marche**.", created_by=attendee, event=event)
-    LinkFactory(project=project)
+    link = LinkFactory(project=project)
+    demo = Demo.objects.create(project=project, hub_model=link.hub_model, task="text-generation", revision="a" * 40,
+                               enabled=True)
+    DemoRun.objects.create(demo=demo, user=attendee, input="Il était une fois", status="failed",
+                           error="The model could not answer this input.")
+    other = ProjectFactory(title="Traducteur", summary="Traduit.", description="Oui.", created_by=organiser)
+    CommentFactory(project=other, author=attendee, body="Bof", visibility="hidden")
     CommentFactory(project=project, author=organiser, body="Très belle démo !")
     Report.objects.create(reporter=organiser, project=project, reason=Report.Reason.choices[0][0],
                           details="Lien cassé")
@@ -43,7 +50,7 @@ def world(db, organiser, attendee):
         answers={str(call.questions.get().pk): "Parce que."}, submit=True)
     broadcast = broadcast_services.broadcast_create(event=event, created_by=organiser, body="Rendez-vous à 18 h.",
                                                     subject="Rappel", channels="email")
-    return {"event": event, "project": project, "collection": collection, "call": call,
+    return {"event": event, "project": project, "run": DemoRun.objects.get(), "collection": collection, "call": call,
             "application": application, "broadcast": broadcast, "judge": judge}
 
 
@@ -73,6 +80,7 @@ def _pages(world, organiser, attendee):
         reverse("program_manage", args=[call.slug]), reverse("program_assignments", args=[call.slug]),
         reverse("program_application", args=[application.pk]), reverse("demo_setup", args=[project.slug]),
     ]
+    as_attendee.append(reverse("demo_run", args=[world["run"].pk]))
     as_judge = [reverse("program_queue", args=[call.slug]), reverse("program_review", args=[application.pk])]
     return [(None, anonymous), (attendee, as_attendee), (organiser, as_organiser), (world["judge"], as_judge)]
 
