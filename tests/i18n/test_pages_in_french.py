@@ -125,3 +125,14 @@ def test_an_event_shows_its_french_title_to_french_readers_and_the_original_to_o
 
     assert "Soirée des modèles ouverts" in french and "Open Models Night" not in french
     assert "Open Models Night" in english and "Soirée des modèles ouverts" not in english
+
+
+def test_the_footer_switcher_changes_the_language_over_the_browsers(client, db):
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="fr" lang="fr">Français</option>' in page  # each language in its own name
+
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    french = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="fr">' in french and "Prochains événements" in french
