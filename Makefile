@@ -31,7 +31,7 @@ assets:
 	fi
 
 # Translations: locale/<lang>/LC_MESSAGES/django.po is the source, the .mo is built (msgfmt where GNU
-# gettext is installed, polib otherwise). `make messages` collects newly marked strings into the .po.
+# gettext is installed, Python otherwise). `make messages` collects newly marked strings into the .po.
 translations: $(VENV)/.installed
 	$(PY) manage.py compiletranslations --verbosity 0
 

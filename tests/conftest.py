@@ -194,4 +194,4 @@ def _translations_compiled():
     from meetup.lib import translations
 
     for po in translations.stale_catalogues():
-        translations.compile_with_polib(po)
+        translations.compile_catalogue(po)

@@ -12,7 +12,7 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-import polib
+from meetup.lib.translations import read_po
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 # Names that stay as they are in every language.
@@ -74,8 +74,8 @@ def visible_text(html: str) -> str:
 def marked_fragments() -> tuple[str, ...]:
     """English pieces of every msgid whose French differs, at least four characters long."""
     fragments = set()
-    for entry in polib.pofile(str(CATALOGUE)):
-        if entry.obsolete:
+    for entry in read_po(CATALOGUE):
+        if entry.obsolete or not entry.msgid:
             continue
         french = " ".join([entry.msgstr, *entry.msgstr_plural.values()])
         for english in filter(None, (entry.msgid, entry.msgid_plural)):

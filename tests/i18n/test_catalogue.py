@@ -10,32 +10,32 @@ import subprocess
 import sys
 from pathlib import Path
 
-import polib
 import pytest
 
+from meetup.lib.translations import read_po
 from tests.i18n.english import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDERS = re.compile(r"%\(\w+\)[sdr]|\{\w+\}")
 
 
-def _problems(catalogue: polib.POFile) -> list[str]:
-    problems = [f"untranslated: {e.msgid!r}" for e in catalogue.untranslated_entries()]
-    problems += [f"fuzzy: {e.msgid!r}" for e in catalogue.fuzzy_entries()]
-    return problems
+def _problems(entries) -> list[str]:
+    live = [e for e in entries if e.msgid and not e.obsolete]
+    return [f"untranslated: {e.msgid!r}" for e in live if not e.translated] + [
+        f"fuzzy: {e.msgid!r}" for e in live if e.fuzzy]
 
 
 def test_every_marked_string_has_a_french_translation():
-    catalogue = polib.pofile(str(CATALOGUE))
+    entries = read_po(CATALOGUE)
 
-    assert len(catalogue) > 500
-    assert _problems(catalogue) == []
-    assert catalogue.percent_translated() == 100
+    assert len(entries) > 500
+    assert _problems(entries) == []
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in entries[0].msgstr
 
 
 def test_translations_keep_every_placeholder():
     wrong = []
-    for entry in polib.pofile(str(CATALOGUE)):
+    for entry in read_po(CATALOGUE)[1:]:
         pairs = [(entry.msgid, entry.msgstr)] if not entry.msgid_plural else [
             (entry.msgid_plural, text) for text in entry.msgstr_plural.values()]
         for english, french in pairs:
@@ -61,5 +61,5 @@ def test_makemessages_finds_no_string_without_a_french_entry(tmp_path):
     subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location", "--no-obsolete"],
                    cwd=copy, env=env, check=True, capture_output=True, timeout=300)
 
-    regenerated = polib.pofile(str(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    regenerated = read_po(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po")
     assert _problems(regenerated) == [], "run `make messages` and translate the new strings"
