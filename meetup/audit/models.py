@@ -26,6 +26,8 @@ class AuditEntry(models.Model):
         BROADCAST_CANCELLED = "broadcast_cancelled", "Message cancelled"
         MODERATION = "moderation", "Moderation"
         ROLE = "role", "Roles changed"
+        APPROVAL = "approval", "Registration approved"
+        DECLINE = "decline", "Registration declined"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,

@@ -1,5 +1,6 @@
 """What other apps and providers tell the broadcasts app, turned into outbox rows or delivery
-updates: the events app's signals (venue moves, team invitations, forecast alerts) and email
+updates: the events app's signals (venue moves, team invitations, forecast alerts, declined
+registrations) and email
 providers' tracking events (through django-anymail's webhooks)."""
 
 from anymail.signals import tracking
@@ -27,6 +28,14 @@ def forecast_alerted(sender, event, threshold, **kwargs):
     services.automatic_send(kind=Broadcast.Kind.FORECAST, event=event, messages=[
         (organiser_id, f"forecast:{threshold}", "forecast-alert")
         for organiser_id in event.organisers.exclude(email="").values_list("pk", flat=True)])
+
+
+@receiver(events_signals.rsvp_decided, dispatch_uid="broadcasts.rsvp_decided")
+def rsvp_decided(sender, rsvp, decision, **kwargs):
+    # Approvals are told by the ticket or waitlist email the RSVP is then owed (rsvp_messages_plan).
+    if decision == "declined":
+        services.automatic_send(kind=Broadcast.Kind.RSVP, event=rsvp.event, messages=[
+            (rsvp.user_id, f"declined:{rsvp.pk}:{rsvp.decided_at:%Y%m%d%H%M%S%f}", "declined")])
 
 
 @receiver(tracking, dispatch_uid="broadcasts.email_tracking")
