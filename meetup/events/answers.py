@@ -83,14 +83,16 @@ def _clean_multi(value, choices: list[str]) -> list[str]:
 
 
 def _empty(value) -> bool:
-    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
 def answer_clean(question: Question, value):
     """(value, text) for one answer, or None when it is empty; raises ValueError with the reason."""
+    kind = question.kind
+    if isinstance(value, list | dict) and kind != Question.Kind.MULTI_CHOICE:
+        raise ValueError("Expected a single value, not a list or an object.")
     if _empty(value):
         return None
-    kind = question.kind
     if kind in MAX_LENGTH:
         value = _clean_text(value, kind)
         if kind == Question.Kind.URL:
