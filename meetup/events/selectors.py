@@ -150,7 +150,7 @@ def event_forecast(event: Event, *, now=None):
     from meetup.events import forecast
 
     now = now or timezone.now()
-    arrivals = list(RSVP.objects.filter(event=event).exclude(status=RSVP.Status.CANCELLED)
+    arrivals = list(RSVP.objects.filter(event=event).exclude(status__in=[RSVP.Status.CANCELLED, RSVP.Status.DECLINED])
                     .values_list("created_at", flat=True))
     past = (
         Event.objects.filter(organisers__in=event.organisers.all(), ends_at__lt=now).exclude(pk=event.pk).distinct()
