@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr, conint
 
 from meetup.accounts.auth import public
 from meetup.events import access, selectors, services
@@ -72,7 +72,7 @@ class DecisionOut(Schema):
 class BulkDecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    rsvp_ids: list[StrictInt] = Field(..., min_length=1, max_length=1000)
+    rsvp_ids: list[conint(strict=True, ge=1, le=MAX_ID)] = Field(..., min_length=1, max_length=1000)
     decision: Literal["approve", "decline"]
     message: StrictStr = Field("", max_length=1000)
 

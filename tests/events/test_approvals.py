@@ -196,3 +196,39 @@ class TestApprovalRacesOnPostgreSQL:
 
         assert RSVP.objects.filter(event=event, status="requested").count() == 30
         assert seats_taken(event) == 0
+
+
+@pytest.mark.django_db
+class TestAttackers:
+    def test_door_staff_cannot_decide(self, api, event):
+        door = UserFactory()
+        event.door_staff.add(door)
+        requested = rsvp(event, UserFactory())
+
+        assert api(door).post(f"/api/events/{event.slug}/rsvps/{requested.pk}/decline", {}).status_code == 403
+        assert api(door).post(f"/api/events/{event.slug}/rsvps/decisions", {
+            "rsvp_ids": [requested.pk], "decision": "approve"}).status_code == 403
+
+    @pytest.mark.parametrize("body", [
+        {"rsvp_ids": ["1"], "decision": "approve"}, {"rsvp_ids": [], "decision": "approve"},
+        {"rsvp_ids": [1], "decision": "maybe"}, {"rsvp_ids": [2**70], "decision": "approve"},
+        {"rsvp_ids": [1], "decision": "approve", "message": "x" * 1001},
+        {"rsvp_ids": [1], "decision": "approve", "extra": 1},
+    ])
+    def test_bad_bulk_bodies_are_400(self, api, organiser, event, body):
+        assert api(organiser).post(f"/api/events/{event.slug}/rsvps/decisions", body).status_code == 400
+
+    def test_a_message_with_nul_bytes_is_cleaned_not_crashed(self, api, organiser, event):
+        requested = rsvp(event, UserFactory())
+
+        response = api(organiser).post(f"/api/events/{event.slug}/rsvps/{requested.pk}/decline",
+                                       {"message": "no\x00pe"})
+
+        assert response.status_code == 200
+        assert RSVP.objects.get(pk=requested.pk).decision_note == "nope"
+
+    def test_an_attendee_cannot_invite_themselves_past_approval(self, api, attendee, event):
+        assert api(attendee).post(f"/api/events/{event.slug}/attendee-invites",
+                                  {"emails": [attendee.email]}).status_code == 403
+        assert api(attendee).post(f"/api/events/{event.slug}/invite-link", {}).status_code == 403
+        assert rsvp(event, attendee, invite="").status == "requested"

@@ -256,3 +256,23 @@ def test_huge_answer_payloads_are_refused_not_crashed(api, attendee, event):
 
     assert response.status_code == 400
 
+
+
+def test_a_body_over_the_upload_limit_is_refused_not_crashed(api, attendee, event):
+    question = ask(event, "long_text")
+
+    response = api(attendee).post(f"/api/events/{event.slug}/rsvp", rsvp_body({str(question.pk): "z" * 3_000_000}))
+
+    assert 400 <= response.status_code < 500
+
+
+def test_nul_bytes_in_answer_keys_and_choices_are_400(api, organiser, attendee, event):
+    question = ask(event, "multi_choice", choices=["A", "B"])
+
+    key = api(attendee).post(f"/api/events/{event.slug}/rsvp", rsvp_body({"1\x00": "x"}))
+    choice = api(attendee).post(f"/api/events/{event.slug}/rsvp", rsvp_body({str(question.pk): ["A\x00"]}))
+    made = api(organiser).post(f"/api/events/{event.slug}/questions",
+                               {"label": "L", "kind": "choice", "choices": ["a\x00", "b"]})
+
+    assert key.status_code == choice.status_code == 400
+    assert made.status_code == 201 and made.json()["choices"] == ["a", "b"]
