@@ -237,11 +237,10 @@ def requested_count(event: Event) -> int:
 
 
 def calendar_events_for(user) -> QuerySet[Event]:
-    """What a personal calendar feed lists: events the person is going to (or waitlisted for),
-    from a month back on."""
+    """What a personal calendar feed lists: events the person is going to, from a month back on
+    (an event they leave drops out, and calendar apps remove it)."""
     since = timezone.now() - timedelta(days=30)
-    return (Event.objects.filter(rsvps__user=user, rsvps__status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED],
-                                 ends_at__gte=since)
+    return (Event.objects.filter(rsvps__user=user, rsvps__status=RSVP.Status.GOING, ends_at__gte=since)
             .exclude(status=Event.Status.DRAFT).select_related("venue").order_by("starts_at").distinct())
 
 

@@ -27,6 +27,7 @@ def test_the_personal_feed_lists_events_the_person_is_going_to(api, client, atte
     going = EventFactory(title="Going night")
     RSVPFactory(event=going, user=attendee)
     RSVPFactory(event=EventFactory(title="Cancelled RSVP"), user=attendee, status="cancelled")
+    RSVPFactory(event=EventFactory(title="Only requested"), user=attendee, status="requested")
     EventFactory(title="Someone else's")
 
     url = api(attendee).get("/api/me/calendar").json()["url"]

@@ -276,3 +276,32 @@ def test_nul_bytes_in_answer_keys_and_choices_are_400(api, organiser, attendee, 
 
     assert key.status_code == choice.status_code == 400
     assert made.status_code == 201 and made.json()["choices"] == ["a", "b"]
+
+
+def test_organisers_add_edit_and_remove_questions_on_the_page(client, organiser, attendee, event):
+    client.force_login(organiser)
+
+    added = client.post(f"/events/{event.slug}/questions/", {
+        "question-label": "Diet", "question-kind": "choice", "question-choices_text": "Vegan\nOmnivore\n",
+        "question-required": "on", "question-show_at_checkin": "on", "question-help_text": "For the catering"})
+    question = Question.objects.get(event=event)
+    edited = client.post(f"/events/{event.slug}/questions/?edit={question.pk}", {
+        "question-label": "Diet please", "question-kind": "choice", "question-choices_text": "Vegan\nOmnivore",
+        "question-position": "3"})
+    Answer.objects.create(rsvp=RSVPFactory(event=event, user=attendee), question=question, value="Vegan",
+                          text="Vegan")
+    client.post(f"/events/{event.slug}/questions/{question.pk}/remove/")
+
+    assert added.status_code == edited.status_code == 302
+    question.refresh_from_db()
+    assert (question.label, question.choices, question.position, question.hidden) == (
+        "Diet please", ["Vegan", "Omnivore"], 3, True)
+    assert "Diet please" in client.get(f"/events/{event.slug}/questions/").content.decode()
+
+
+def test_the_questions_page_is_for_this_events_organisers_only(client, attendee, event):
+    client.force_login(attendee)
+
+    assert client.get(f"/events/{event.slug}/questions/").status_code == 403
+    assert client.post(f"/events/{event.slug}/questions/", {"question-label": "x", "question-kind": "text"}
+                       ).status_code == 403

@@ -38,14 +38,15 @@ def _validated(question: Question) -> None:
 
 
 def question_create(*, event: Event, label: str, kind: str, choices=None, required: bool = False,
-                    show_at_checkin: bool = False, help_text: str = "", position: int | None = None) -> Question:
+                    show_at_checkin: bool = False, help_text: str = "", position: int | None = None,
+                    hidden: bool = False) -> Question:
     """Add a question to the event's registration form (at the end unless `position` is given)."""
     if event.questions.count() >= MAX_QUESTIONS:
         raise Refused("too_many_questions", f"An event asks at most {MAX_QUESTIONS} questions.")
     if position is None:
         position = (event.questions.aggregate(m=Max("position"))["m"] or 0) + 1
     question = Question(event=event, label=label, kind=kind, choices=choices or [], required=required,
-                        show_at_checkin=show_at_checkin, help_text=help_text or "", position=position)
+                        show_at_checkin=show_at_checkin, help_text=help_text or "", position=position, hidden=hidden)
     _validated(question)
     question.save()
     return question
