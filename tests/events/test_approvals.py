@@ -232,3 +232,22 @@ class TestAttackers:
                                   {"emails": [attendee.email]}).status_code == 403
         assert api(attendee).post(f"/api/events/{event.slug}/invite-link", {}).status_code == 403
         assert rsvp(event, attendee, invite="").status == "requested"
+
+
+@pytest.mark.django_db
+def test_decisions_reach_people_once_through_the_outbox(event, organiser, smtp_inbox):
+    from tests.outbox import deliver_all
+
+    approved_user, declined_user = UserFactory(email="yes@example.org"), UserFactory(email="no@example.org")
+    approved, declined = rsvp(event, approved_user), rsvp(event, declined_user)
+    assert deliver_all() == 0  # a request is not told anything yet
+
+    services.rsvp_approve(rsvp=approved, actor=organiser, note="See you at the side door.")
+    services.rsvp_decline(rsvp=declined, actor=organiser, note="We are over capacity, sorry.")
+    sent = [deliver_all(), deliver_all()]
+
+    assert sent == [2, 0]
+    ticket = smtp_inbox.last_text("yes@example.org")
+    assert approved.ticket_code in ticket and "See you at the side door." in ticket
+    assert "We are over capacity, sorry." in smtp_inbox.last_text("no@example.org")
+    assert len(smtp_inbox.to("no@example.org")) == 1
