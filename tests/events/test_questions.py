@@ -305,3 +305,18 @@ def test_the_questions_page_is_for_this_events_organisers_only(client, attendee,
     assert client.get(f"/events/{event.slug}/questions/").status_code == 403
     assert client.post(f"/events/{event.slug}/questions/", {"question-label": "x", "question-kind": "text"}
                        ).status_code == 403
+
+
+def test_a_scan_at_the_door_shows_the_check_in_answers(client, organiser, event):
+    question = ask(event, "text", label="Access needs", show_at_checkin=True)
+    private = ask(event, "text", label="Employer")
+    rsvp = RSVPFactory(event=event)
+    Answer.objects.create(rsvp=rsvp, question=question, value="step-free", text="step-free")
+    Answer.objects.create(rsvp=rsvp, question=private, value="Acme", text="Acme")
+    client.force_login(organiser)
+
+    html = client.post(f"/events/{event.slug}/door/checkin/", {"code": rsvp.ticket_code},
+                       headers={"HX-Request": "true"}).content.decode()
+
+    assert "Access needs" in html and "step-free" in html
+    assert "Acme" not in html
