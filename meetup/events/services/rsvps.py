@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from meetup.audit.models import AuditEntry
@@ -101,9 +102,6 @@ def event_update(*, event: Event, capacity: int | None = None, actor=None, **cha
     moved = any(name in changes and changes[name] != getattr(event, name) for name in SCHEDULE_FIELDS)
     for name, value in changes.items():
         setattr(event, name, value)
-    if moved:  # calendar apps replace their copy only when SEQUENCE goes up
-        event.ical_sequence += 1
-        changes["ical_sequence"] = event.ical_sequence
     if changes:
         _validated(event)
     promoted = []
@@ -111,6 +109,9 @@ def event_update(*, event: Event, capacity: int | None = None, actor=None, **cha
         with transaction.atomic():
             if changes:
                 event.save(update_fields=[*changes, "updated_at"])
+            if moved:  # calendar apps replace their copy only when SEQUENCE goes up
+                Event.objects.filter(pk=event.pk).update(ical_sequence=F("ical_sequence") + 1)
+                event.refresh_from_db(fields=["ical_sequence"])
             if "venue" in changes:
                 audit_record(actor=actor, action=AuditEntry.Action.VENUE_MOVE, event=event,
                              summary=f"Venue set to {event.venue.name if event.venue else 'none'}")
