@@ -58,7 +58,7 @@ def event_counts(request, slug: str):
 @login_required
 @require_POST
 def rsvp_create(request, slug: str):
-    event = access.visible_event(request, slug)
+    event = access.visible_event(request, slug, counts=False)
     form = RsvpForm(request.POST)
     form.is_valid()
     answers_form = AnswersForm(selectors.questions_for(event), request.POST)
@@ -73,6 +73,7 @@ def rsvp_create(request, slug: str):
     except ValidationError as exc:
         answers_form.add_answer_errors(exc)
         messages.error(request, "Please check your answers below.")
+        event = access.visible_event(request, slug)  # the page shows the counts and the venue
         return render(request, "events/detail.html", _detail_context(request, event, answers_form=answers_form),
                       status=400)
     except Refused as exc:
