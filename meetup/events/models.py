@@ -92,6 +92,9 @@ class Event(models.Model):
     show_attendees = models.BooleanField(default=True)
     # An organiser-made link (?invite=<token>) whose holders skip approval; empty when none.
     invite_token = models.CharField(max_length=43, blank=True, default="")
+    # Whether any registration question is asked (kept by services/questions.py): spares the RSVP
+    # hot path a query on events that ask none.
+    asks_questions = models.BooleanField(default=False, editable=False)
     # iCalendar SEQUENCE: bumped when the time or the venue changes so calendar apps move the event.
     ical_sequence = models.PositiveIntegerField(default=0)
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organised_events", blank=True)

@@ -320,3 +320,16 @@ def test_a_scan_at_the_door_shows_the_check_in_answers(client, organiser, event)
 
     assert "Access needs" in html and "step-free" in html
     assert "Acme" not in html
+
+
+def test_the_event_knows_whether_it_asks_questions(api, attendee, event):
+    question = ask(event, "text", required=True)
+    event.refresh_from_db()
+    asked = event.asks_questions
+
+    services.question_update(question=question, hidden=True)
+    event.refresh_from_db()
+    response = api(attendee).post(f"/api/events/{event.slug}/rsvp", {"accept_code_of_conduct": True})
+
+    assert asked is True and event.asks_questions is False
+    assert response.status_code == 201  # the hidden required question is no longer asked

@@ -9,7 +9,7 @@ Invariants kept here:
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from meetup.events.answers import answers_clean, choices_clean
@@ -26,6 +26,12 @@ def _label(value) -> str:
     if len(value) > 200:
         raise ValidationError({"label": ["At most 200 characters."]})
     return value.strip()
+
+
+def _asks_refresh(event_id: int) -> None:
+    """Keep Event.asks_questions true exactly when a question is asked (one statement)."""
+    Event.objects.filter(pk=event_id).update(
+        asks_questions=Exists(Question.objects.filter(event=OuterRef("pk"), hidden=False)))
 
 
 def _validated(question: Question) -> None:
@@ -48,7 +54,10 @@ def question_create(*, event: Event, label: str, kind: str, choices=None, requir
     question = Question(event=event, label=label, kind=kind, choices=choices or [], required=required,
                         show_at_checkin=show_at_checkin, help_text=help_text or "", position=position, hidden=hidden)
     _validated(question)
-    question.save()
+    with transaction.atomic():
+        question.save()
+        _asks_refresh(event.pk)
+    event.asks_questions = not question.hidden or event.asks_questions
     return question
 
 
@@ -66,7 +75,9 @@ def question_update(*, question: Question, **changes) -> Question:
     for name, value in changes.items():
         setattr(question, name, value)
     _validated(question)
-    question.save()
+    with transaction.atomic():
+        question.save()
+        _asks_refresh(question.event_id)
     return question
 
 
@@ -78,6 +89,7 @@ def question_delete(*, question: Question) -> None:
             raise Refused("has_answers", "People have answered this question, so it cannot be deleted; "
                                          "hide it instead (PATCH with {\"hidden\": true}).")
         question.delete()
+        _asks_refresh(question.event_id)
 
 
 def questions_asked(event: Event) -> list[Question]:

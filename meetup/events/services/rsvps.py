@@ -172,7 +172,7 @@ def rsvp_create(*, event: Event, user, accept_code_of_conduct: bool, answers=Non
             return existing, False
         raise
 
-    cleaned = answers_check(event=event, answers=answers) if answers or event.questions.exists() else {}
+    cleaned = answers_check(event=event, answers=answers) if answers or event.asks_questions else {}
     requested = event.requires_approval and not is_invited(event=event, user=user, invite=invite)
     # The surge is first RSVPs: try the insert straight away, look for an earlier RSVP only if it clashes.
     rsvp = request_place(event=event, user=user) if requested else seats.place_new(event=event, user=user)
