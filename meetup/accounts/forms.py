@@ -8,6 +8,8 @@ from meetup.accounts.consent import EMAIL_WORDING, SMS_WORDING
 class ProfileForm(forms.Form):
     display_name = forms.CharField(max_length=80, required=False,
                                    help_text="How other attendees see you. Defaults to your username.")
+    hub_username = forms.CharField(max_length=96, required=False, label="Hugging Face Hub username",
+                                   help_text="Shown beside your name where you choose to appear on who's going.")
     phone = PhoneNumberField(required=False, help_text="International format, e.g. +14155550123.",
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     sms_opt_in = forms.BooleanField(required=False, label=SMS_WORDING)

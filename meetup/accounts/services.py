@@ -3,6 +3,7 @@
 Invariant kept here: every change of consent is written to the append-only ledger with its
 source and exact wording."""
 
+import re
 import secrets
 
 from django.conf import settings
@@ -54,6 +55,10 @@ def consent_set(*, user: User, channel: str, granted: bool, source: str, wording
     return True
 
 
+# What the Hub accepts as a user or organisation name (shown as a link on who's going).
+HUB_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
+
+
 def profile_update(
     *,
     user: User,
@@ -63,6 +68,7 @@ def profile_update(
     sms_opt_in=UNSET,
     email_opt_in=UNSET,
     language=UNSET,
+    hub_username=UNSET,
 ) -> User:
     """Change a profile; every consent change lands in the ledger in the same transaction.
 
@@ -80,6 +86,10 @@ def profile_update(
                 errors["phone"] = ["This phone number belongs to another account."]
     if display_name is not UNSET and len(display_name or "") > 80:
         errors["display_name"] = ["Use at most 80 characters."]
+    if hub_username is not UNSET:
+        hub_username = (hub_username or "").strip().removeprefix("@")
+        if hub_username and not HUB_USERNAME.fullmatch(hub_username):
+            errors["hub_username"] = ["A Hugging Face Hub username: letters, digits, '-', '_' or '.', at most 96."]
     wants_sms = user.sms_opt_in if sms_opt_in is UNSET else sms_opt_in
     if wants_sms and not new_phone and "phone" not in errors:
         errors["sms_opt_in"] = ["Add a phone number before turning on text messages."]
@@ -99,7 +109,9 @@ def profile_update(
             user.phone = new_phone
         if language is not UNSET:
             user.language = language
-        user.save(update_fields=["display_name", "phone", "language"])
+        if hub_username is not UNSET:
+            user.hub_username = hub_username
+        user.save(update_fields=["display_name", "phone", "language", "hub_username"])
         if sms_opt_in is not UNSET:
             consent_set(user=user, channel="sms", granted=sms_opt_in, source=source)
         if email_opt_in is not UNSET:

@@ -43,6 +43,8 @@ class AuditEntry(models.Model):
         ROLE = "role", "Roles changed"
         ACCOUNT_DELETED = "account_deleted", "Account deleted"
         RETENTION = "retention", "Personal data shredded (retention)"
+        APPROVAL = "approval", "Registration approved"
+        DECLINE = "decline", "Registration declined"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,

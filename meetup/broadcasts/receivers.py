@@ -1,7 +1,7 @@
 """What other apps and providers tell the broadcasts app, turned into outbox rows or delivery
 updates: the accounts app's signals (account deletion codes), the events app's signals (venue
-moves, team invitations, forecast alerts) and email providers' tracking events (through
-django-anymail's webhooks)."""
+moves, team invitations, forecast alerts, declined registrations) and email providers' tracking
+events (through django-anymail's webhooks)."""
 
 from anymail.signals import tracking
 from django.dispatch import receiver
@@ -35,6 +35,14 @@ def forecast_alerted(sender, event, threshold, **kwargs):
 def deletion_code_requested(sender, code, **kwargs):
     services.automatic_send(kind=Broadcast.Kind.ACCOUNT, messages=[
         (code.user_id, f"deletion-code:{code.pk}", "account-deletion-code")])
+
+
+@receiver(events_signals.rsvp_decided, dispatch_uid="broadcasts.rsvp_decided")
+def rsvp_decided(sender, rsvp, decision, **kwargs):
+    # Approvals are told by the ticket or waitlist email the RSVP is then owed (rsvp_messages_plan).
+    if decision == "declined":
+        services.automatic_send(kind=Broadcast.Kind.RSVP, event=rsvp.event, messages=[
+            (rsvp.user_id, f"declined:{rsvp.pk}:{rsvp.decided_at:%Y%m%d%H%M%S%f}", "declined")])
 
 
 @receiver(tracking, dispatch_uid="broadcasts.email_tracking")

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Window
@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt, StrictStr
 
 from meetup.accounts.auth import public
 from meetup.accounts.roles import is_organiser
-from meetup.events import access, exports, selectors, services
+from meetup.events import access, exports, selectors, services, sources
 from meetup.events.models import RSVP, Event, Venue
 from meetup.lib.errors import Refused
 
@@ -45,6 +45,8 @@ class EventOut(Schema):
     captions: bool | None = None
     quiet_room: bool | None = None
     accessibility_notes: str = ""
+    requires_approval: bool
+    show_attendees: bool
 
 
 class EventIn(Schema):
@@ -67,6 +69,8 @@ class EventIn(Schema):
     captions: StrictBool | None = None
     quiet_room: StrictBool | None = None
     accessibility_notes: StrictStr = Field("", max_length=2000)
+    requires_approval: StrictBool = False
+    show_attendees: StrictBool = True
 
 
 class EventPatch(Schema):
@@ -88,12 +92,31 @@ class EventPatch(Schema):
     captions: StrictBool | None = None
     quiet_room: StrictBool | None = None
     accessibility_notes: StrictStr = Field(None, max_length=2000)
+    requires_approval: StrictBool = None
+    show_attendees: StrictBool = None
+
+
+Visibility = Literal["hidden", "attendees", "public"]
+RsvpStatus = Literal["going", "waitlisted", "cancelled", "requested", "declined"]
+ANSWERS_DOC = ("{question id: answer}: text for `text`, `long_text` and `url`; one of the choices for `choice`; "
+               "a list of choices for `multi_choice`; true or false for `yes_no`; a number for `number`")
 
 
 class RsvpIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     accept_code_of_conduct: StrictBool = False
+    answers: dict[str, Any] | None = Field(None, description=ANSWERS_DOC)
+    source: StrictStr | None = Field(None, max_length=200, description="where the link came from (like ?ref=)")
+    invite: StrictStr | None = Field(None, max_length=100, description="the event's invitation link token")
+    visibility: Visibility | None = Field(None, description="who sees you on the who's-going list")
+
+
+class RsvpPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, Any] | None = Field(None, description=ANSWERS_DOC + "; null clears an optional answer")
+    visibility: Visibility | None = None
 
 
 class RsvpOut(Schema):
@@ -103,6 +126,8 @@ class RsvpOut(Schema):
     ticket_code: str | None
     created_at: datetime
     checked_in_at: datetime | None
+    visibility: str
+    answers: dict[str, Any]
 
 
 class UserRef(Schema):
@@ -111,8 +136,11 @@ class UserRef(Schema):
 
 
 class RsvpRow(Schema):
+    id: int
     user: UserRef
     status: str
+    source: str
+    answers: dict[str, str]
     waitlist_position: int | None
     created_at: datetime
     checked_in_at: datetime | None
@@ -126,8 +154,10 @@ class RsvpPage(Schema):
 class RsvpFilter(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["going", "waitlisted", "cancelled"] | None = None
-    page: int = Field(1, ge=1)
+    status: RsvpStatus | None = None
+    question: int | None = Field(None, ge=1, le=2**62, description="only RSVPs that answered this question")
+    answer: str = Field("", max_length=200, description="with `question`: answers containing this text")
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(100, ge=1, le=500)
 
 
@@ -166,10 +196,11 @@ def _venue(slug: str | None) -> Venue | None:
 
 def _rsvp_out(rsvp: RSVP, event: Event) -> RsvpOut:
     going = rsvp.status == RSVP.Status.GOING
+    answers = {str(qid): value for qid, value in rsvp.answers.values_list("question_id", "value")}
     return RsvpOut(
         event=event.slug, status=rsvp.status, waitlist_position=selectors.waitlist_position(rsvp),
         ticket_code=rsvp.ticket_code if going else None, created_at=rsvp.created_at,
-        checked_in_at=rsvp.checked_in_at,
+        checked_in_at=rsvp.checked_in_at, visibility=rsvp.visibility, answers=answers,
     )
 
 
@@ -210,9 +241,24 @@ def event_patch(request, slug: str, payload: EventPatch):
 @router.post("/events/{slug}/rsvp", response={200: RsvpOut, 201: RsvpOut}, summary="RSVP as yourself")
 def rsvp_create(request, slug: str, payload: RsvpIn | None = None):
     event = access.visible_event(request, slug, counts=False, caller=False)
-    accepted = payload.accept_code_of_conduct if payload else False
-    rsvp, created = services.rsvp_create(event=event, user=request.user, accept_code_of_conduct=accepted)
+    payload = payload or RsvpIn()
+    source = sources.source_clean(payload.source) if payload.source else sources.source_from(request.GET)
+    rsvp, created = services.rsvp_create(
+        event=event, user=request.user, accept_code_of_conduct=payload.accept_code_of_conduct,
+        answers=payload.answers, source=source, invite=payload.invite or "", visibility=payload.visibility or "")
     return (201 if created else 200), _rsvp_out(rsvp, event)
+
+
+@router.patch("/events/{slug}/rsvp", response=RsvpOut,
+              summary="Change your answers (until the event starts) or who sees you listed")
+def rsvp_patch(request, slug: str, payload: RsvpPatch):
+    event = access.visible_event(request, slug, counts=False)
+    rsvp = selectors.rsvp_for(request.user, event)
+    if rsvp is None:
+        raise Http404("You have no RSVP for this event.")
+    data = payload.model_dump(exclude_unset=True)
+    services.rsvp_details_update(rsvp=rsvp, answers=data.get("answers"), visibility=data.get("visibility"))
+    return _rsvp_out(rsvp, event)
 
 
 @router.get("/events/{slug}/rsvp", response=RsvpOut, summary="Your RSVP")
@@ -233,23 +279,28 @@ def rsvp_delete(request, slug: str):
 @router.get("/events/{slug}/rsvps", response=RsvpPage, summary="RSVPs (organisers)")
 def rsvp_list(request, slug: str, filters: Query[RsvpFilter]):
     event = access.managed_event(request, slug, counts=False)
-    rsvps = selectors.rsvp_list(event, status=filters.status or "").annotate(
+    rsvps = selectors.rsvp_list(event, status=filters.status or "", question_id=filters.question,
+                                answer=filters.answer.strip()).annotate(
         rank=Window(RowNumber(), partition_by=[F("status")], order_by=[F("created_at"), F("id")])
     )
     start = (filters.page - 1) * filters.page_size
+    page = list(rsvps[start:start + filters.page_size])
+    answers = selectors.answers_by_rsvp(r.pk for r in page)
     items = [
-        RsvpRow(user=UserRef(username=r.user.username, display_name=r.user.public_name), status=r.status,
+        RsvpRow(id=r.pk, user=UserRef(username=r.user.username, display_name=r.user.public_name), status=r.status,
+                source=r.source, answers={str(q): t for q, t in answers.get(r.pk, {}).items()},
                 waitlist_position=r.rank if r.status == RSVP.Status.WAITLISTED else None,
                 created_at=r.created_at, checked_in_at=r.checked_in_at)
-        for r in rsvps[start:start + filters.page_size]
+        for r in page
     ]
     return RsvpPage(count=rsvps.count(), items=items)
 
 
 @router.get("/events/{slug}/rsvps.csv", summary="RSVPs as CSV (organisers)")
-def rsvp_csv(request, slug: str, status: Literal["going", "waitlisted", "cancelled"] | None = None):
+def rsvp_csv(request, slug: str, status: RsvpStatus | None = None,
+             question: int | None = Query(None, ge=1, le=2**62), answer: str = Query("", max_length=200)):
     event = access.managed_event(request, slug, counts=False)
-    return exports.rsvps_csv_response(event, status=status or "")
+    return exports.rsvps_csv_response(event, status=status or "", question_id=question, answer=answer.strip())
 
 
 @router.post("/events/{slug}/checkins", response={200: CheckinOut, 201: CheckinOut},

@@ -124,6 +124,21 @@ def place_again(*, rsvp: RSVP) -> str | None:
     return status
 
 
+def place_requested(*, rsvp: RSVP) -> str | None:
+    """An organiser approved a requested RSVP: it arrives now, going if a seat is free, else
+    waitlisted, by the same steps as any arrival. None if it is no longer requested (decided or
+    cancelled by someone else first); the seat taken is then given back by the rollback."""
+    with transaction.atomic():
+        status = _take_seat_or_waitlist(rsvp.event_id)
+        updated = RSVP.objects.filter(pk=rsvp.pk, status=RSVP.Status.REQUESTED).update(
+            status=status, created_at=timezone.now(), decided_at=timezone.now(),
+        )
+        if not updated:
+            transaction.set_rollback(True)
+            return None
+    return status
+
+
 def _take_seat_or_waitlist(event_id: int) -> str:
     """Inside a transaction: take a seat, waiting for shards others hold; else say waitlisted."""
     _advisory_lock(event_id, shared=True)

@@ -2,7 +2,7 @@ import zoneinfo
 
 from django import forms
 
-from meetup.events.models import Event, Venue
+from meetup.events.models import Event, Question, Venue
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
 
@@ -25,8 +25,8 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = ["title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "capacity", "status",
-                  "rsvp_opens_at", "rsvp_closes_at", "code_of_conduct_url", "step_free_access", "hearing_loop",
-                  "captions", "quiet_room", "accessibility_notes"]
+                  "rsvp_opens_at", "rsvp_closes_at", "code_of_conduct_url", "requires_approval", "show_attendees",
+                  "step_free_access", "hearing_loop", "captions", "quiet_room", "accessibility_notes"]
         widgets = {name: LocalDateTimeInput() for name in ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")}
         widgets["description"] = forms.Textarea(attrs={"rows": 8})
         widgets["accessibility_notes"] = forms.Textarea(attrs={"rows": 3})
@@ -34,6 +34,8 @@ class EventForm(forms.ModelForm):
             "slug": "The address of the event page; leave empty to make one from the title.",
             "rsvp_closes_at": "Leave empty to take RSVPs until the event ends.",
             "capacity": "Raising it promotes the waitlist in order; lowering it never removes anyone going.",
+            "requires_approval": "RSVPs wait for your approval and hold no seat until then (invited people skip it).",
+            "show_attendees": "List, on the event page, the attendees who chose to appear.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -77,3 +79,92 @@ class AvailabilityForm(forms.Form):
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", "The range must end after it starts.")
         return data
+
+
+class AnswersForm(forms.Form):
+    """The event's registration questions as form fields (`q_<id>`). The fields only render; the
+    answers are checked by `answers.answers_clean`, as in the API, and its errors are put back
+    on the fields."""
+
+    def __init__(self, questions, *args, answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        answers = answers or {}
+        for question in self.questions:
+            self.fields[f"q_{question.pk}"] = self._field(question)
+            if question.pk in answers:
+                value = answers[question.pk]
+                if question.kind == Question.Kind.YES_NO:
+                    value = "yes" if value else "no"
+                self.initial[f"q_{question.pk}"] = value
+
+    @staticmethod
+    def _field(question):
+        common = {"label": question.label, "help_text": question.help_text, "required": False}
+        attrs = {"required": True} if question.required else {}
+        kind = question.kind
+        if kind == Question.Kind.LONG_TEXT:
+            return forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "maxlength": 5000, **attrs}), **common)
+        if kind == Question.Kind.CHOICE:
+            return forms.ChoiceField(choices=[("", "—"), *[(c, c) for c in question.choices]],
+                                     widget=forms.Select(attrs=attrs), **common)
+        if kind == Question.Kind.MULTI_CHOICE:
+            return forms.MultipleChoiceField(choices=[(c, c) for c in question.choices],
+                                             widget=forms.CheckboxSelectMultiple, **common)
+        if kind == Question.Kind.YES_NO:
+            return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect(attrs=attrs),
+                                     **common)
+        if kind == Question.Kind.NUMBER:
+            return forms.CharField(widget=forms.NumberInput(attrs={"step": "any", **attrs}), **common)
+        if kind == Question.Kind.URL:
+            return forms.CharField(widget=forms.URLInput(attrs={"maxlength": 500, **attrs}), **common)
+        return forms.CharField(widget=forms.TextInput(attrs={"maxlength": 300, **attrs}), **common)
+
+    def raw(self) -> dict[str, object]:
+        """{question id: value} as submitted, for answers_clean."""
+        raw = {}
+        for question in self.questions:
+            name = f"q_{question.pk}"
+            if question.kind == Question.Kind.MULTI_CHOICE:
+                raw[str(question.pk)] = self.data.getlist(name)
+            else:
+                raw[str(question.pk)] = self.data.get(name, "")
+        return raw
+
+    def add_answer_errors(self, exc) -> None:
+        for key, messages in exc.message_dict.items():
+            name = "q_" + key.removeprefix("answers.")
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class QuestionForm(forms.ModelForm):
+    choices_text = forms.CharField(required=False, label="Choices", widget=forms.Textarea(attrs={"rows": 4}),
+                                   help_text="For choice questions: one choice per line.")
+
+    class Meta:
+        model = Question
+        fields = ["label", "kind", "required", "show_at_checkin", "help_text", "position", "hidden"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        if self.instance.pk:
+            self.initial["choices_text"] = "\n".join(self.instance.choices)
+
+    def changes(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "choices_text"}
+        if data.get("position") is None:
+            data.pop("position", None)
+        data["choices"] = [line for line in self.cleaned_data["choices_text"].splitlines() if line.strip()]
+        return data
+
+
+class DecisionForm(forms.Form):
+    rsvp = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True)
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    message = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InvitesForm(forms.Form):
+    emails = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Email addresses",
+                             help_text="One per line or separated by commas; these people skip approval.")

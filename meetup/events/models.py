@@ -91,6 +91,17 @@ class Event(models.Model):
     rsvp_closes_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     code_of_conduct_url = models.URLField(blank=True)
+    # RSVPs start as "requested" and take no seat until an organiser approves them.
+    requires_approval = models.BooleanField(default=False)
+    # Whether the event page lists the attendees who chose to appear ("who's going").
+    show_attendees = models.BooleanField(default=True)
+    # An organiser-made link (?invite=<token>) whose holders skip approval; empty when none.
+    invite_token = models.CharField(max_length=43, blank=True, default="")
+    # Whether any registration question is asked (kept by services/questions.py): spares the RSVP
+    # hot path a query on events that ask none.
+    asks_questions = models.BooleanField(default=False, editable=False)
+    # iCalendar SEQUENCE: bumped when the time or the venue changes so calendar apps move the event.
+    ical_sequence = models.PositiveIntegerField(default=0)
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organised_events", blank=True)
     # Check-in only: the door page and the check-in API, nothing else.
     door_staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="door_events", blank=True)
@@ -174,6 +185,14 @@ class RSVP(models.Model):
         GOING = "going", "Going"
         WAITLISTED = "waitlisted", "Waitlisted"
         CANCELLED = "cancelled", "Cancelled"
+        # Approval-based events: waiting for an organiser's decision; holds no seat.
+        REQUESTED = "requested", "Requested"
+        DECLINED = "declined", "Declined"
+
+    class Visibility(models.TextChoices):
+        HIDDEN = "hidden", "Not listed"
+        ATTENDEES = "attendees", "Listed to other attendees"
+        PUBLIC = "public", "Listed publicly"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
@@ -188,6 +207,15 @@ class RSVP(models.Model):
     # The status this person was last emailed about. A difference from `status` is an email owed:
     # the row is its own outbox, written in the same transaction as the change it reports.
     notified_status = models.CharField(max_length=10, blank=True, default="")
+    # Where the registration came from (?ref= or utm_source on the event link), sanitised.
+    # (Database defaults: the RSVP fast path in capacity.py inserts rows in raw SQL.)
+    source = models.CharField(max_length=40, blank=True, default="", db_default="")
+    # Who may see this person on the event's "who's going" list; nobody unless they choose.
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.HIDDEN,
+                                  db_default=Visibility.HIDDEN)
+    # The organiser's decision on a requested RSVP, and the note they sent with it.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=1000, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "RSVP"
@@ -253,3 +281,77 @@ class Invitation(models.Model):
         if self.revoked_at:
             return "revoked"
         return "expired" if now >= self.expires_at else "pending"
+
+
+class Question(models.Model):
+    """A registration question an event asks at RSVP. A question with answers is never deleted,
+    only hidden (no longer asked), so the answers people gave stay readable."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        CHOICE = "choice", "Single choice"
+        MULTI_CHOICE = "multi_choice", "Multiple choice"
+        YES_NO = "yes_no", "Yes / no"
+        NUMBER = "number", "Number"
+        URL = "url", "URL"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.JSONField(default=list, blank=True)
+    required = models.BooleanField(default=False)
+    show_at_checkin = models.BooleanField(default=False, help_text="Shown to door staff (dietary, access needs).")
+    help_text = models.CharField(max_length=300, blank=True, default="")
+    position = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.label}"
+
+
+class Answer(models.Model):
+    """One person's answer to one question: `value` as typed (JSON), `text` as shown and exported."""
+
+    rsvp = models.ForeignKey(RSVP, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField()
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rsvp", "question"], name="one_answer_per_question")]
+        indexes = [models.Index(fields=["question", "text"], name="answer_filter")]
+
+    def __str__(self) -> str:
+        return f"{self.rsvp_id}/{self.question_id}: {self.text[:40]}"
+
+
+class AttendeeInvite(models.Model):
+    """An email address an organiser pasted in: whoever RSVPs with it skips approval."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendee_invites")
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "email"], name="one_attendee_invite_per_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.event_id}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar feed URL (/calendar/<token>.ics). Revoking deletes the row, so
+    the old URL answers 404; a new one gets a new token."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=43, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

@@ -30,12 +30,16 @@ def owed_kind(rsvp: RSVP) -> str | None:
 
 
 def rsvp_email(*, event, user, kind: str):
-    """The ticket (going, promoted) or waitlist email, from the RSVP as it is now; None when the
-    RSVP no longer matches (cancelled, or promoted before the waitlist email went out)."""
+    """The ticket (going, promoted), waitlist or declined-registration email, from the RSVP as it
+    is now; None when the RSVP no longer matches (cancelled, or promoted before the waitlist email
+    went out). An organiser's note on an approval or decline is included."""
     rsvp = RSVP.objects.filter(event=event, user=user).first()
-    wanted = RSVP.Status.WAITLISTED if kind == "waitlisted" else RSVP.Status.GOING
+    wanted = {"waitlisted": RSVP.Status.WAITLISTED, "declined": RSVP.Status.DECLINED}.get(kind, RSVP.Status.GOING)
     if rsvp is None or rsvp.status != wanted:
         return None
+    if kind == "declined":
+        return emails.build("rsvp-declined", to=user.email, context={
+            "rsvp": rsvp, "event": event, "user": user, "event_url": tickets.event_url(event)})
     context = {"rsvp": rsvp, "event": event, "user": user, "event_url": tickets.event_url(event), "kind": kind}
     attachments, images = [], []
     if kind == "waitlisted":

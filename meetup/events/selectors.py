@@ -6,11 +6,11 @@ Invariant 7 lives with the callers: contact data is only read where events.roles
 from datetime import timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from meetup.events import forecast
-from meetup.events.models import RSVP, Booking, CapacityShard, Event, Venue
+from meetup.events.models import RSVP, Answer, Booking, CapacityShard, Event, Question, Venue
 from meetup.events.roles import can_manage_event
 
 
@@ -93,9 +93,16 @@ def waitlist_head(event: Event, n: int) -> QuerySet[RSVP]:
     )
 
 
-def rsvp_list(event: Event, *, status: str = "", search: str = "", checked_in: str = "") -> QuerySet[RSVP]:
-    """RSVPs for the organiser list, export and door search, in arrival order."""
+def rsvp_list(event: Event, *, status: str = "", search: str = "", checked_in: str = "",
+              question_id: int | None = None, answer: str = "") -> QuerySet[RSVP]:
+    """RSVPs for the organiser list, export and door search, in arrival order; with `question_id`,
+    only those whose answer to it contains `answer` (any answer when `answer` is empty)."""
     rsvps = RSVP.objects.filter(event=event).select_related("user").order_by("created_at", "id")
+    if question_id is not None:
+        answers = Answer.objects.filter(rsvp=OuterRef("pk"), question_id=question_id, question__event=event)
+        if answer:
+            answers = answers.filter(text__icontains=answer)
+        rsvps = rsvps.filter(Exists(answers))
     if status:
         rsvps = rsvps.filter(status=status)
     if checked_in == "yes":
@@ -147,7 +154,7 @@ def event_capacity_target(event: Event) -> int:
 
 def event_forecast(event: Event, *, now=None):
     now = now or timezone.now()
-    arrivals = list(RSVP.objects.filter(event=event).exclude(status=RSVP.Status.CANCELLED)
+    arrivals = list(RSVP.objects.filter(event=event).exclude(status__in=[RSVP.Status.CANCELLED, RSVP.Status.DECLINED])
                     .values_list("created_at", flat=True))
     past = (
         Event.objects.filter(organisers__in=event.organisers.all(), ends_at__lt=now).exclude(pk=event.pk).distinct()
@@ -173,3 +180,93 @@ def checkins_per_slot(event: Event, *, minutes: int = 10) -> list[tuple]:
     for moment in times:
         slots[int((moment - start) / step)] += 1
     return [((start + i * step).astimezone(event.tz), n) for i, n in enumerate(slots)]
+
+
+# --- Registration questions, who's going, calendars ---------------------------------------------
+def questions_for(event: Event, *, include_hidden: bool = False) -> list[Question]:
+    questions = event.questions.all()
+    return list(questions if include_hidden else questions.filter(hidden=False))
+
+
+def answers_by_rsvp(rsvp_ids, *, checkin_only: bool = False) -> dict[int, dict[int, str]]:
+    """{rsvp id: {question id: answer text}} for the given RSVPs (one query)."""
+    answers = Answer.objects.filter(rsvp_id__in=list(rsvp_ids))
+    if checkin_only:
+        answers = answers.filter(question__show_at_checkin=True)
+    result: dict[int, dict[int, str]] = {}
+    for rsvp_id, question_id, text in answers.values_list("rsvp_id", "question_id", "text"):
+        result.setdefault(rsvp_id, {})[question_id] = text
+    return result
+
+
+def checkin_answers(event: Event, rsvp_ids) -> dict[int, list[tuple[str, str]]]:
+    """What door staff see beside a name: {rsvp id: [(question label, answer text)]} for the
+    event's questions marked "show at check-in", in the questions' order; RSVPs of other events
+    and unanswered questions are left out. Two queries whatever the number of RSVPs."""
+    questions = list(event.questions.filter(show_at_checkin=True).values_list("id", "label"))
+    if not questions:
+        return {}
+    texts: dict[int, dict[int, str]] = {}
+    rows = Answer.objects.filter(rsvp_id__in=list(rsvp_ids), rsvp__event=event,
+                                 question_id__in=[qid for qid, _ in questions])
+    for rsvp_id, question_id, text in rows.values_list("rsvp_id", "question_id", "text"):
+        texts.setdefault(rsvp_id, {})[question_id] = text
+    return {rsvp_id: [(label, answers[qid]) for qid, label in questions if qid in answers]
+            for rsvp_id, answers in texts.items()}
+
+
+def attendees_listed(event: Event, viewer) -> QuerySet[RSVP] | None:
+    """Who's going, as `viewer` may see it: going RSVPs whose owners chose to be listed publicly,
+    or to other attendees when the viewer is going too (or organises the event). None when the
+    organisers turned the list off. Only names and Hub handles are meant to be shown from it."""
+    if not event.show_attendees:
+        return None
+    levels = [RSVP.Visibility.PUBLIC]
+    if viewer.is_authenticated and (
+        can_manage_event(viewer, event)
+        or RSVP.objects.filter(event=event, user=viewer, status=RSVP.Status.GOING).exists()
+    ):
+        levels.append(RSVP.Visibility.ATTENDEES)
+    return (RSVP.objects.filter(event=event, status=RSVP.Status.GOING, visibility__in=levels)
+            .select_related("user").order_by("created_at", "id"))
+
+
+def listed_name(user) -> str:
+    """The name shown on who's going: never the username, which may be made from an email address."""
+    return user.display_name or user.first_name or "An attendee"
+
+
+def requested_count(event: Event) -> int:
+    return RSVP.objects.filter(event=event, status=RSVP.Status.REQUESTED).count()
+
+
+def calendar_events_for(user) -> QuerySet[Event]:
+    """What a personal calendar feed lists: events the person is going to, from a month back on
+    (an event they leave drops out, and calendar apps remove it)."""
+    since = timezone.now() - timedelta(days=30)
+    return (Event.objects.filter(rsvps__user=user, rsvps__status=RSVP.Status.GOING, ends_at__gte=since)
+            .exclude(status=Event.Status.DRAFT).select_related("venue").order_by("starts_at").distinct())
+
+
+def organiser_public_events(username: str) -> QuerySet[Event] | None:
+    """Published (and cancelled) events of the organiser with this username or Hub handle; None
+    when nobody by that name organises anything."""
+    events = Event.objects.filter(
+        Q(organisers__username=username) | Q(organisers__hub_username__iexact=username),
+        status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+    ).select_related("venue").order_by("starts_at").distinct()
+    return events
+
+
+def rsvps_by_source(event: Event) -> list[dict]:
+    """Registrations per source and per day (in the event's time zone), cancelled ones included:
+    [{"source": "newsletter", "total": n, "days": [(date, n), ...]}], biggest source first."""
+    rows = (RSVP.objects.filter(event=event).annotate(day=TruncDate("created_at", tzinfo=event.tz))
+            .values("source", "day").annotate(n=Count("id")).order_by("day"))
+    sources: dict[str, dict] = {}
+    for row in rows:
+        entry = sources.setdefault(row["source"] or "(direct)", {"source": row["source"] or "(direct)",
+                                                                 "total": 0, "days": []})
+        entry["total"] += row["n"]
+        entry["days"].append((row["day"], row["n"]))
+    return sorted(sources.values(), key=lambda e: (-e["total"], e["source"]))

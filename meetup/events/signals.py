@@ -13,3 +13,5 @@ venue_moved = Signal()
 forecast_alerted = Signal()
 # Someone was invited to an event's team by email: kwargs invitation.
 invitation_created = Signal()
+# An organiser decided on a requested RSVP: kwargs rsvp, decision ("declined").
+rsvp_decided = Signal()

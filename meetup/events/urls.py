@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetup.events import team_views, views
+from meetup.events import registration_views, team_views, views
 
 urlpatterns = [
     path("events/new/", views.event_create, name="event_create"),
@@ -8,6 +8,17 @@ urlpatterns = [
     path("events/<slug:slug>/counts/", views.event_counts, name="event_counts"),
     path("events/<slug:slug>/rsvp/", views.rsvp_create, name="rsvp_create"),
     path("events/<slug:slug>/rsvp/cancel/", views.rsvp_cancel, name="rsvp_cancel"),
+    path("events/<slug:slug>/rsvp/details/", views.rsvp_details, name="rsvp_details"),
+    path("events/<slug:slug>/rsvps/decide/", views.rsvps_decide, name="rsvps_decide"),
+    path("events/<slug:slug>/questions/", registration_views.questions_page, name="event_questions"),
+    path("events/<slug:slug>/questions/<int:question_id>/remove/", registration_views.question_remove,
+         name="question_remove"),
+    path("events/<slug:slug>/invites/", registration_views.invites_add, name="attendee_invites_add"),
+    path("events/<slug:slug>/invite-link/", registration_views.invite_link_rotate, name="invite_link_rotate"),
+    path("calendar/<str:token>.ics", registration_views.calendar_feed, name="calendar_feed"),
+    path("organisers/<str:username>/calendar.ics", registration_views.organiser_calendar, name="organiser_calendar"),
+    path("tickets/calendar/", registration_views.calendar_feed_create, name="calendar_feed_create"),
+    path("tickets/calendar/revoke/", registration_views.calendar_feed_revoke, name="calendar_feed_revoke"),
     path("events/<slug:slug>/calendar.ics", views.event_ics, name="event_ics"),
     path("events/<slug:slug>/edit/", views.event_edit, name="event_edit"),
     path("events/<slug:slug>/dashboard/counts/", views.dashboard_counts, name="dashboard_counts"),

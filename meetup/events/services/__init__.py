@@ -3,18 +3,31 @@
 - `rsvps`: events, capacity and RSVPs (never overbook; the waitlist in arrival order);
 - `checkin`: the door (a ticket admits once);
 - `venues`: venues, holds and bookings (never double-booked), venue moves, forecast alerts;
-- `team`: co-organisers and door staff, invited by email and accepting.
+- `team`: co-organisers and door staff, invited by email and accepting;
+- `questions`: registration questions and attendees' typed answers;
+- `approvals`: requested RSVPs, organisers' decisions, invited people who skip them;
+- `calendars`: personal calendar feed tokens.
 
 The names are re-exported here so callers write `services.rsvp_create(...)`.
 """
 
+from meetup.events.services.approvals import (
+    attendee_invites_add,
+    invite_link_rotate,
+    rsvp_approve,
+    rsvp_decline,
+    rsvps_decide,
+)
+from meetup.events.services.calendars import calendar_feed_get_or_create, calendar_feed_revoke
 from meetup.events.services.checkin import CheckinResult, checkin
+from meetup.events.services.questions import answers_update, question_create, question_delete, question_update
 from meetup.events.services.rsvps import (
     capacity_change,
     event_create,
     event_update,
     rsvp_cancel,
     rsvp_create,
+    rsvp_details_update,
     rsvp_promote,
 )
 from meetup.events.services.venues import (
@@ -29,6 +42,9 @@ from meetup.events.services.venues import (
 )
 
 __all__ = [
+    "answers_update", "attendee_invites_add", "calendar_feed_get_or_create", "calendar_feed_revoke",
+    "invite_link_rotate", "question_create", "question_delete", "question_update", "rsvp_approve", "rsvp_decline",
+    "rsvp_details_update", "rsvps_decide",
     "CheckinResult", "HOLD_MINUTES", "booking_confirm", "booking_create", "booking_release", "capacity_change",
     "checkin", "event_create", "event_update", "forecast_alerts_check", "holds_expire", "rsvp_cancel",
     "rsvp_create", "rsvp_promote", "venue_create", "venue_move",

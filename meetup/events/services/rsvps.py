@@ -11,12 +11,15 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
 from meetup.events import capacity as seats
 from meetup.events.models import RSVP, Event, Venue
+from meetup.events.services.approvals import is_invited, request_again, request_place
+from meetup.events.services.questions import answers_check, answers_store, answers_update
 from meetup.lib.errors import Refused
 from meetup.lib.slugs import unique_slug
 
@@ -24,7 +27,12 @@ EDITABLE_FIELDS = {
     "title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "status", "rsvp_opens_at",
     "rsvp_closes_at", "code_of_conduct_url", "step_free_access", "hearing_loop", "captions", "quiet_room",
     "accessibility_notes",
+    "requires_approval", "show_attendees",
 }
+
+
+# Changing any of these moves the event in people's calendars (see tickets.py).
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue")
 
 
 def _unique_slug(title: str) -> str:
@@ -61,6 +69,8 @@ def event_create(
     rsvp_opens_at: datetime | None = None,
     rsvp_closes_at: datetime | None = None,
     code_of_conduct_url: str = "",
+    requires_approval: bool = False,
+    show_attendees: bool = True,
     **access,
 ) -> Event:
     """Create an event with its seats; the creator becomes its first organiser.
@@ -76,6 +86,7 @@ def event_create(
         title=title, slug=slug or _unique_slug(title), description=description, starts_at=starts_at,
         ends_at=ends_at, timezone=timezone, capacity=capacity, venue=venue, status=status,
         rsvp_opens_at=rsvp_opens_at, rsvp_closes_at=rsvp_closes_at, code_of_conduct_url=code_of_conduct_url,
+        requires_approval=requires_approval, show_attendees=show_attendees,
     )
     _validated(event)
     try:
@@ -96,6 +107,7 @@ def event_update(*, event: Event, capacity: int | None = None, actor=None, **cha
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    moved = any(name in changes and changes[name] != getattr(event, name) for name in SCHEDULE_FIELDS)
     for name, value in changes.items():
         setattr(event, name, value)
     if changes:
@@ -105,6 +117,9 @@ def event_update(*, event: Event, capacity: int | None = None, actor=None, **cha
         with transaction.atomic():
             if changes:
                 event.save(update_fields=[*changes, "updated_at"])
+            if moved:  # calendar apps replace their copy only when SEQUENCE goes up
+                Event.objects.filter(pk=event.pk).update(ical_sequence=F("ical_sequence") + 1)
+                event.refresh_from_db(fields=["ical_sequence"])
             if "venue" in changes:
                 audit_record(actor=actor, action=AuditEntry.Action.VENUE_MOVE, event=event,
                              summary=f"Venue set to {event.venue.name if event.venue else 'none'}")
@@ -145,12 +160,15 @@ def _check_open(event: Event, now: datetime) -> None:
         raise Refused("rsvp_closed", "RSVPs for this event are closed.")
 
 
-def rsvp_create(*, event: Event, user, accept_code_of_conduct: bool) -> tuple[RSVP, bool]:
-    """RSVP `user` to `event`: going while seats last, then waitlisted in arrival order.
+def rsvp_create(*, event: Event, user, accept_code_of_conduct: bool, answers=None, source: str = "",
+                invite: str = "", visibility: str = "") -> tuple[RSVP, bool]:
+    """RSVP `user` to `event`: going while seats last, then waitlisted in arrival order; on an
+    event that `requires_approval`, "requested" (no seat) unless the user was invited.
 
     Repeating it returns the existing RSVP unchanged (created is False). A cancelled RSVP comes
     back as a new arrival. Raises Refused when the event is not open or the code of conduct was
-    not accepted. Never exceeds capacity, however many requests race (see capacity.py).
+    not accepted, ValidationError (keyed `answers.<id>`) when the answers do not fit the
+    questions. Never exceeds capacity, however many requests race (see capacity.py).
     """
     try:
         _check_open(event, timezone.now())
@@ -162,17 +180,46 @@ def rsvp_create(*, event: Event, user, accept_code_of_conduct: bool) -> tuple[RS
             return existing, False
         raise
 
+    cleaned = answers_check(event=event, answers=answers) if answers or event.asks_questions else {}
+    requested = event.requires_approval and not is_invited(event=event, user=user, invite=invite)
     # The surge is first RSVPs: try the insert straight away, look for an earlier RSVP only if it clashes.
-    rsvp = seats.place_new(event=event, user=user)
+    rsvp = request_place(event=event, user=user) if requested else seats.place_new(event=event, user=user)
     if rsvp is None:
         rsvp = RSVP.objects.get(event=event, user=user)
         if rsvp.status != RSVP.Status.CANCELLED:
             return rsvp, False
-        came_back = seats.place_again(rsvp=rsvp) is not None
+        came_back = request_again(rsvp=rsvp) if requested else seats.place_again(rsvp=rsvp) is not None
         rsvp.refresh_from_db()
         if not came_back:  # a concurrent request brought it back first
             return rsvp, False
+    _registration_details_save(rsvp, cleaned, source=source, visibility=visibility)
     return rsvp, True
+
+
+def _registration_details_save(rsvp: RSVP, cleaned: dict, *, source: str, visibility: str) -> None:
+    """What a new RSVP brings besides its seat: answers, where it came from, who may see it."""
+    if cleaned:
+        answers_store(rsvp=rsvp, cleaned=cleaned)
+    fields = {}
+    if source:
+        fields["source"] = rsvp.source = source
+    if visibility and visibility in RSVP.Visibility.values:
+        fields["visibility"] = rsvp.visibility = visibility
+    if fields:
+        RSVP.objects.filter(pk=rsvp.pk).update(**fields)
+
+
+def rsvp_details_update(*, rsvp: RSVP, answers=None, visibility: str | None = None) -> RSVP:
+    """An attendee changes their answers (until the event starts) or who may see them listed."""
+    with transaction.atomic():
+        if answers is not None:
+            answers_update(rsvp=rsvp, answers=answers)
+        if visibility is not None:
+            if visibility not in RSVP.Visibility.values:
+                raise ValidationError({"visibility": [f"One of: {', '.join(RSVP.Visibility.values)}."]})
+            RSVP.objects.filter(pk=rsvp.pk).update(visibility=visibility)
+    rsvp.refresh_from_db()
+    return rsvp
 
 
 def rsvp_cancel(*, event: Event, user) -> RSVP:

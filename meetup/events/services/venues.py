@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -131,8 +131,11 @@ def venue_move(*, event: Event, venue: Venue, capacity: int | None = None, creat
         Booking.objects.filter(event=event, status__in=_ACTIVE).exclude(pk=booking.pk).update(
             status=Booking.Status.RELEASED)
         old_venue_name = event.venue.name if event.venue else ""
-        Event.objects.filter(pk=event.pk).update(venue=venue, updated_at=timezone.now())
+        # A new SEQUENCE tells calendar apps to replace their copy (see tickets.py).
+        Event.objects.filter(pk=event.pk).update(venue=venue, updated_at=timezone.now(),
+                                                 ical_sequence=F("ical_sequence") + 1)
         event.venue = venue
+        event.ical_sequence = Event.objects.values_list("ical_sequence", flat=True).get(pk=event.pk)
         audit_record(actor=created_by, action=AuditEntry.Action.VENUE_MOVE, event=event, venue=venue.pk,
                      summary=f"Moved from {old_venue_name or 'no venue'} to {venue.name}")
         promoted = capacity_change(event=event, capacity=venue.capacity_standing if capacity is None else capacity,
