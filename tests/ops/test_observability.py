@@ -147,3 +147,22 @@ def test_request_latency_is_measured_per_view(api, client, attendee, settings):
         and any(k == "view" and "me" in v for k, v in labels)
     ]
     assert counts and counts[0] >= 1
+
+
+def test_the_alert_rules_use_only_metrics_the_endpoint_exports(api, client, attendee, settings):
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    settings.METRICS_TOKEN = TOKEN
+    api(attendee).get("/api/me")
+    exported = {name for name, _ in scrape(client)} | {"up"}
+    rules = yaml.safe_load((Path(__file__).resolve().parents[2] / "deploy" / "alerts.yml").read_text())
+
+    alerts = [rule for group in rules["groups"] for rule in group["rules"]]
+    assert {"MeetupOutboxLagging", "MeetupBeatStopped", "MeetupQueueBacklog"} <= {a["alert"] for a in alerts}
+    for alert in alerts:
+        used = set(re.findall(r"\b(meetup_[a-z_]+|up)\b", alert["expr"]))
+        assert used and used <= exported | {"meetup_beat_heartbeat_age_seconds"}, (alert["alert"], used - exported)
+        assert alert["annotations"]["summary"]
