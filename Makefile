@@ -25,11 +25,16 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
-# Re-resolve both lock files from pyproject.toml, every dependency to its newest allowed release;
-# base.txt (the runtime, for make run and the image) takes its versions from dev.txt.
+# Re-resolve the lock files from pyproject.toml, every dependency to its newest allowed release:
+# dev.txt (make test, CI: torch's CPU build), base.txt (make run, the image: its versions from
+# dev.txt) and gpu.txt (the gpu worker's image: torch with CUDA from PyPI, the rest as base.txt, so
+# any local pip configuration that points at a CPU wheel is left out).
 lock: $(VENV)/.installed-dev
-	$(COMPILE) --upgrade --extra dev -o requirements/dev.txt pyproject.toml
+	rm -f requirements/dev.txt requirements/base.txt requirements/gpu.txt
+	$(COMPILE) --extra dev -o requirements/dev.txt pyproject.toml
 	$(COMPILE) --constraint requirements/dev.txt -o requirements/base.txt pyproject.toml
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null \
+		$(COMPILE) --extra demos --constraint requirements/base.txt -o requirements/gpu.txt pyproject.toml
 
 # Front-end packages come from npm at build time; pages still work without them (no live updates).
 assets:

@@ -60,7 +60,22 @@ def test_the_runtime_lock_is_the_dev_lock_less_the_dev_tools(base, dev):
     assert {n: v for n, v in base.items() if dev.get(n) != v} == {}
 
 
-@pytest.mark.parametrize("name", ["base.txt", "dev.txt"])
+@pytest.fixture(scope="module")
+def gpu():
+    return pins(ROOT / "requirements" / "gpu.txt")
+
+
+def test_the_gpu_lock_is_the_runtime_with_the_demos_and_cuda_torch(base, dev, gpu):
+    wanted = direct("demos")
+    mismatched = {n: (v, gpu.get(n)) for n, v in wanted.items() if gpu.get(n) != v}
+
+    assert not mismatched, f"run `make lock`: {mismatched}"
+    assert gpu["torch"] == wanted["torch"] and "+" not in gpu["torch"]  # the CUDA build, from PyPI
+    assert {n: v for n, v in gpu.items() if n in dev and n != "torch" and dev[n] != v} == {}
+    assert set(base) <= set(gpu)
+
+
+@pytest.mark.parametrize("name", ["base.txt", "dev.txt", "gpu.txt"])
 def test_every_locked_package_has_a_hash_and_nothing_points_at_this_machine(name):
     text = (ROOT / "requirements" / name).read_text()
     entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n\n", 1)[1] if "\n\n" in text else text)
