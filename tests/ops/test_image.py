@@ -130,3 +130,11 @@ def test_gunicorn_reads_its_settings_from_the_environment():
     for setting in ("workers", "timeout", "max_requests", "max_requests_jitter", "accesslog"):
         assert re.search(rf"^{setting} = ", config, flags=re.MULTILINE), setting
     assert "PROMETHEUS_MULTIPROC_DIR" in config and "mark_process_dead" in config
+
+
+def test_the_example_env_lists_every_setting_read_from_the_environment():
+    example = (ROOT / ".env.example").read_text()
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z0-9_]+)"', (ROOT / "meetup" / "settings.py").read_text()))
+    read |= set(re.findall(r'os\.environ\.get\("([A-Z0-9_]+)"', (ROOT / "gunicorn.conf.py").read_text()))
+
+    assert read and {name for name in read if f"{name}=" not in example} == set()

@@ -166,3 +166,67 @@ def test_the_alert_rules_use_only_metrics_the_endpoint_exports(api, client, atte
         used = set(re.findall(r"\b(meetup_[a-z_]+|up)\b", alert["expr"]))
         assert used and used <= exported | {"meetup_beat_heartbeat_age_seconds"}, (alert["alert"], used - exported)
         assert alert["annotations"]["summary"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_request_counts_add_up_across_gunicorn_workers(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import requests
+    from django.db import connection
+
+    from tests.conftest import free_port
+
+    db = connection.settings_dict
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PROMETHEUS_MULTIPROC_DIR"}}
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DATA_DIR=str(tmp_path),
+        METRICS_TOKEN=TOKEN,
+        WEB_CONCURRENCY="2",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        DEBUG="false",
+    )
+    root = Path(__file__).resolve().parents[2]
+    with open(tmp_path / "web.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "meetup.wsgi", "-c", "gunicorn.conf.py"],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{base}/healthz", timeout=2)
+                break
+            except requests.RequestException:
+                assert time.monotonic() < deadline, (tmp_path / "web.log").read_text()[-2000:]
+                time.sleep(0.3)
+        session = requests.Session()  # a new connection each time: either worker may answer
+        for _ in range(20):
+            session.get(f"{base}/healthz", headers={"Connection": "close"}, timeout=5)
+        text = requests.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10).text
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    counted = sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "meetup_http_request_duration_seconds_count" and sample.labels["view"] == "healthz"
+    )
+    assert counted == 21  # the first probe and the 20 after it, whichever worker answered
+    assert len(list((tmp_path / "prometheus").glob("histogram_*.db"))) == 2
