@@ -28,7 +28,8 @@ RUN /venv/bin/pip install --no-deps .
 
 FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/venv/bin:$PATH DATA_DIR=/data
-RUN useradd --create-home --uid 1000 meetup && mkdir -p /data && chown meetup:meetup /data
+# /models is the gpu worker's model cache volume; a new volume takes the owner from the image.
+RUN useradd --create-home --uid 1000 meetup && mkdir -p /data /models && chown meetup:meetup /data /models
 WORKDIR /app
 COPY --from=python /venv /venv
 COPY manage.py gunicorn.conf.py ./
