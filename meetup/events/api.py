@@ -40,6 +40,10 @@ class EventOut(Schema):
     rsvp_closes_at: datetime | None
     code_of_conduct_url: str
     venue: VenueOut | None
+    waitlist_mode: str
+    offer_hours: int
+    reconfirm_days_before: int | None
+    reminder_hours: str
 
 
 class EventIn(Schema):
@@ -57,6 +61,10 @@ class EventIn(Schema):
     rsvp_opens_at: AwareDatetime | None = None
     rsvp_closes_at: AwareDatetime | None = None
     code_of_conduct_url: StrictStr = ""
+    waitlist_mode: Literal["auto", "offers"] = "auto"
+    offer_hours: StrictInt = Field(24, ge=1, le=168, description="how long an offer is held (shorter near the start)")
+    reconfirm_days_before: StrictInt | None = Field(None, ge=1, le=30, description="ask 'still coming?' then")
+    reminder_hours: StrictStr = Field("24,2", max_length=40, description="reminders this many hours before")
 
 
 class EventPatch(Schema):
@@ -73,6 +81,10 @@ class EventPatch(Schema):
     rsvp_opens_at: AwareDatetime | None = None
     rsvp_closes_at: AwareDatetime | None = None
     code_of_conduct_url: StrictStr = None
+    waitlist_mode: Literal["auto", "offers"] = None
+    offer_hours: StrictInt = Field(None, ge=1, le=168)
+    reconfirm_days_before: StrictInt | None = Field(None, ge=1, le=30)
+    reminder_hours: StrictStr = Field(None, max_length=40)
 
 
 class RsvpIn(Schema):
@@ -184,7 +196,8 @@ def event_patch(request, slug: str, payload: EventPatch):
     changes = payload.model_dump(exclude_unset=True)
     if "venue" in changes:
         changes["venue"] = _venue(changes["venue"])
-    for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url"):
+    for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url",
+                 "waitlist_mode", "offer_hours", "reminder_hours"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
     services.event_update(event=event, actor=request.user, **changes)

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetup.events.models import RSVP, Booking, CapacityShard, Event, Venue
+from meetup.events.models import RSVP, Booking, CapacityShard, Event, Offer, Reconfirmation, Venue
 from meetup.events.roles import can_manage_event
 
 
@@ -169,3 +169,34 @@ def checkins_per_slot(event: Event, *, minutes: int = 10) -> list[tuple]:
     for moment in times:
         slots[int((moment - start) / step)] += 1
     return [((start + i * step).astimezone(event.tz), n) for i, n in enumerate(slots)]
+
+
+def pending_asks_for(user, *, now=None) -> list[tuple[str, object, object]]:
+    """What `user` was asked and has not answered, newest first, as (kind, object, asked at):
+    open offers ("offer") and unanswered "still coming?" questions ("reconfirm") for events that
+    have not started. A YES or NO text answers the newest (see broadcasts.inbound)."""
+    now = now or timezone.now()
+    offers = (Offer.objects.select_related("event", "rsvp").filter(
+        rsvp__user=user, status=Offer.Status.OPEN, expires_at__gt=now).order_by("-created_at")[:5])
+    questions = (Reconfirmation.objects.select_related("event", "rsvp").filter(
+        rsvp__user=user, answer="", rsvp__status=RSVP.Status.GOING, event__starts_at__gt=now)
+        .order_by("-asked_at")[:5])
+    asks = [("offer", o, o.created_at) for o in offers] + [("reconfirm", r, r.asked_at) for r in questions]
+    return sorted(asks, key=lambda ask: ask[2], reverse=True)
+
+
+def offers_of(event: Event, *, status: str = "") -> QuerySet:
+    """An event's waitlist offers for its organisers, newest first."""
+    offers = Offer.objects.filter(event=event).select_related("rsvp__user").order_by("-created_at", "-id")
+    return offers.filter(status=status) if status else offers
+
+
+def reconfirmation_counts(event: Event) -> dict:
+    """Answers to "still coming?" among those still going: yes, no (released), silent."""
+    asked = Reconfirmation.objects.filter(event=event)
+    return asked.aggregate(
+        asked=Count("id"),
+        yes=Count("id", filter=Q(answer=Reconfirmation.Answer.YES)),
+        no=Count("id", filter=Q(answer=Reconfirmation.Answer.NO)),
+        silent=Count("id", filter=Q(answer="", rsvp__status=RSVP.Status.GOING)),
+    )

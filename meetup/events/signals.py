@@ -13,3 +13,7 @@ venue_moved = Signal()
 forecast_alerted = Signal()
 # Someone was invited to an event's team by email: kwargs invitation.
 invitation_created = Signal()
+# Freed seats were offered to the head of the waitlist: kwargs event, offer_ids.
+offers_made = Signal()
+# Everyone going was asked "still coming?": kwargs event, reconfirmation_ids.
+reconfirmations_asked = Signal()
