@@ -2,8 +2,7 @@
 claimed with a signed link, or passed on in arrival order when it expires; an expired offer can
 never be claimed, and seats never exceed capacity with offers outstanding."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,7 +14,7 @@ from meetup.lib.errors import Refused
 from tests.factories import EventFactory, RSVPFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 2, 12, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
