@@ -26,7 +26,8 @@ def evening(db):
     """Tomorrow 19:00 in San Francisco (the tests start at noon the day before)."""
     venue = VenueFactory(name="The Foundry", address="1 Market St", timezone="America/Los_Angeles")
     return EventFactory(title="Evening Demos", timezone="America/Los_Angeles", venue=venue, capacity=10,
-                        starts_at=datetime(2026, 11, 24, 19, 0, tzinfo=LA), ends_at=datetime(2026, 11, 24, 22, 0, tzinfo=LA))
+                        starts_at=datetime(2026, 11, 24, 19, 0, tzinfo=LA),
+                        ends_at=datetime(2026, 11, 24, 22, 0, tzinfo=LA))
 
 
 def reminders():
@@ -93,8 +94,8 @@ def test_people_who_cancelled_or_checked_in_are_skipped_at_send_time(evening, tw
 
 def test_reminder_texts_wait_for_the_end_of_quiet_hours(twilio_server):
     early = EventFactory(title="Breakfast Demos", timezone="America/Los_Angeles", capacity=10,
-                         starts_at=datetime(2026, 11, 24, 8, 30, tzinfo=LA), ends_at=datetime(2026, 11, 24, 11, 0, tzinfo=LA),
-                         reminder_hours="2")
+                         starts_at=datetime(2026, 11, 24, 8, 30, tzinfo=LA),
+                         ends_at=datetime(2026, 11, 24, 11, 0, tzinfo=LA), reminder_hours="2")
     bob = person()
     rsvp(early, bob)
 
