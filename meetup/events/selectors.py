@@ -152,8 +152,33 @@ def event_forecast(event: Event, *, now=None):
         .values_list("going", "came")
     )
     opens = event.rsvp_opens_at or event.created_at
-    return forecast.forecast(arrivals, now=now, opens_at=opens, closes_at=event.rsvp_deadline,
-                             show_up=forecast.show_up_from_history(list(past)))
+    result = forecast.forecast(arrivals, now=now, opens_at=opens, closes_at=event.rsvp_deadline,
+                               show_up=forecast.show_up_from_history(list(past)))
+    return _with_reconfirmation(event, result, now)
+
+
+def _with_reconfirmation(event: Event, result, now):
+    """The forecast adjusted by this event's "still coming?" answers (see forecast.with_answers)."""
+    from meetup.events import forecast
+
+    here = Reconfirmation.objects.filter(event=event, rsvp__status=RSVP.Status.GOING).aggregate(
+        yes=Count("id", filter=Q(answer=Reconfirmation.Answer.YES)), silent=Count("id", filter=Q(answer="")))
+    if not (here["yes"] or here["silent"]):
+        return result
+    past = Reconfirmation.objects.filter(
+        event__organisers__in=event.organisers.all(), event__ends_at__lt=now, rsvp__status=RSVP.Status.GOING,
+    ).exclude(event=event).filter(
+        Exists(RSVP.objects.filter(event=OuterRef("event"), checked_in_at__isnull=False))
+    ).distinct().aggregate(
+        yes=Count("id", filter=Q(answer=Reconfirmation.Answer.YES), distinct=True),
+        yes_came=Count("id", filter=Q(answer=Reconfirmation.Answer.YES, rsvp__checked_in_at__isnull=False),
+                       distinct=True),
+        silent=Count("id", filter=Q(answer=""), distinct=True),
+        silent_came=Count("id", filter=Q(answer="", rsvp__checked_in_at__isnull=False), distinct=True),
+    )
+    answers = forecast.answers_show_up(yes=here["yes"], silent=here["silent"], past_yes=(past["yes"], past["yes_came"]),
+                                       past_silent=(past["silent"], past["silent_came"]), show_up=result.show_up)
+    return forecast.with_answers(result, answers)
 
 
 def checkins_per_slot(event: Event, *, minutes: int = 10) -> list[tuple]:
