@@ -8,11 +8,20 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StrictBool
 
-from meetup.accounts.auth import public
+from meetup.accounts.auth import TokenAuth
 from meetup.events import access, selectors, services
 from meetup.events.models import RSVP
 
 router = Router(tags=["waitlist offers and reconfirmation"])
+
+
+def _link_holder(request):
+    return True
+
+
+# The signed token in the path is the credential (it comes from the person's own message), so these
+# POSTs need no CSRF token; a session or bearer token only serves to refuse someone else signed in.
+LINK = [TokenAuth(), _link_holder]
 
 
 class OfferRow(Schema):
@@ -75,7 +84,7 @@ def offer_list(request, slug: str, filters: Query[OfferFilter]):
     return OfferPage(count=offers.count(), open=selectors.offers_of(event, status="open").count(), items=items)
 
 
-@router.post("/offers/{token}/claim", response=ClaimOut, auth=public,
+@router.post("/offers/{token}/claim", response=ClaimOut, auth=LINK,
              summary="Claim a waitlist offer by the token in its message (no login)")
 def offer_claim(request, token: str):
     offer = services.offer_from_token(token)
@@ -95,7 +104,7 @@ def reconfirmations_ask(request, slug: str):
     return ReconfirmOut(asked=asked, yes=counts["yes"], no=counts["no"], silent=counts["silent"])
 
 
-@router.post("/reconfirmations/{token}", response=AnswerOut, auth=public,
+@router.post("/reconfirmations/{token}", response=AnswerOut, auth=LINK,
              summary="Answer 'still coming?' by the token in its message (no login); no frees the seat")
 def reconfirmation_answer(request, token: str, payload: AnswerIn):
     reconfirmation = services.reconfirmation_from_token(token)

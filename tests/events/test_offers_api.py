@@ -216,3 +216,14 @@ def test_a_scheduled_reconfirmation_asks_once_when_its_day_comes(event):
     assert services.reconfirmations_due(now=event.starts_at - timedelta(days=4)) == 0
     assert services.reconfirmations_due(now=event.starts_at - timedelta(days=3)) == 2
     assert services.reconfirmations_due(now=event.starts_at - timedelta(days=2)) == 0
+
+
+def test_claiming_by_link_needs_no_csrf_token_but_a_signed_in_stranger_is_still_refused(event, offer, stranger):
+    from django.test import Client
+
+    url = f"/api/offers/{services.offer_token(offer)}/claim"
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(stranger)
+    assert browser.post(url).status_code == 403
+
+    assert Client(enforce_csrf_checks=True).post(url).status_code == 200
