@@ -355,8 +355,9 @@ def asks_send(*, kind: str, event: Event, messages: list[tuple[int, str]], templ
     texted = set(User.objects.filter(sms_consent(), pk__in=[user_id for user_id, _ in messages])
                  .values_list("pk", flat=True))
     queued = deliveries_enqueue(broadcast=stream, messages=[(u, key, template) for u, key in messages])
-    queued += deliveries_enqueue(broadcast=stream, channel=Delivery.Channel.SMS,
-                                 messages=[(u, key, template) for u, key in messages if u in texted])
+    if texted:
+        queued += deliveries_enqueue(broadcast=stream, channel=Delivery.Channel.SMS,
+                                     messages=[(u, key, template) for u, key in messages if u in texted])
     return queued
 
 

@@ -62,12 +62,15 @@ def offer_claim(*, offer: Offer, user=None, now: datetime | None = None) -> RSVP
                 status=RSVP.Status.GOING, promoted_at=now)
             if not going:  # cannot happen while every path locks the offer first; never half-claim
                 raise Refused("offer_not_open", "This offer is no longer open.")
-    offer.refresh_from_db()
-    if not claimed and offer.status != Offer.Status.CLAIMED:
+    if not claimed:
+        offer.refresh_from_db()
         if offer.status == Offer.Status.DECLINED:
             raise Refused("offer_declined", "This offer was declined; the seat went to the next person.")
-        raise Refused("offer_expired", "This offer has expired; the seat went to the next person.", status=410)
-    return RSVP.objects.select_related("event", "user").get(pk=offer.rsvp_id)
+        if offer.status != Offer.Status.CLAIMED:
+            raise Refused("offer_expired", "This offer has expired; the seat went to the next person.", status=410)
+    else:
+        offer.status, offer.decided_at = Offer.Status.CLAIMED, now
+    return RSVP.objects.get(pk=offer.rsvp_id)
 
 
 def offer_decline(*, offer: Offer, user=None) -> Offer:
