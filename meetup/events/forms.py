@@ -25,13 +25,18 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = ["title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "capacity", "status",
-                  "rsvp_opens_at", "rsvp_closes_at", "code_of_conduct_url"]
+                  "rsvp_opens_at", "rsvp_closes_at", "code_of_conduct_url", "waitlist_mode", "offer_hours",
+                  "reconfirm_days_before", "reminder_hours"]
         widgets = {name: LocalDateTimeInput() for name in ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")}
         widgets["description"] = forms.Textarea(attrs={"rows": 8})
         help_texts = {
             "slug": "The address of the event page; leave empty to make one from the title.",
             "rsvp_closes_at": "Leave empty to take RSVPs until the event ends.",
             "capacity": "Raising it promotes the waitlist in order; lowering it never removes anyone going.",
+            "offer_hours": "How long an offered seat is held (shorter automatically in the last 48 hours).",
+            "reconfirm_days_before": "Ask everyone going “still coming?” this many days before; empty: only when "
+                                     "you press the button on the dashboard.",
+            "reminder_hours": "Reminders this many hours before the start, e.g. 24,2; empty for none.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -39,6 +44,16 @@ class EventForm(forms.ModelForm):
         self.fields["slug"].required = False
         if self.instance.pk:
             self.fields["slug"].disabled = True
+        # Left out of a submitted form, the waitlist settings keep their current (or default) values.
+        for name in ("waitlist_mode", "offer_hours"):
+            self.fields[name].required = False
+
+    def clean_waitlist_mode(self):
+        return self.cleaned_data.get("waitlist_mode") or self.instance.waitlist_mode
+
+    def clean_offer_hours(self):
+        value = self.cleaned_data.get("offer_hours")
+        return self.instance.offer_hours if value is None else value
 
 
 class CapacityForm(forms.Form):

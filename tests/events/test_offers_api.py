@@ -227,3 +227,21 @@ def test_claiming_by_link_needs_no_csrf_token_but_a_signed_in_stranger_is_still_
     assert browser.post(url).status_code == 403
 
     assert Client(enforce_csrf_checks=True).post(url).status_code == 200
+
+
+def test_an_organiser_chooses_offers_and_the_schedule_on_the_event_form(client, organiser):
+    client.force_login(organiser)
+
+    response = client.post("/events/new/", {
+        "title": "Offers from the form", "starts_at": "2026-12-12T19:00", "ends_at": "2026-12-12T21:00",
+        "timezone": "UTC", "capacity": "80", "status": "published", "waitlist_mode": "offers", "offer_hours": "12",
+        "reconfirm_days_before": "3", "reminder_hours": "48,3"})
+
+    assert response.status_code == 302
+    event = Event.objects.get(title="Offers from the form")
+    assert (event.waitlist_mode, event.offer_hours, event.reconfirm_days_before, event.reminder_hours) == (
+        "offers", 12, 3, "48,3")
+    page = client.post(f"/events/{event.slug}/edit/", {
+        "title": event.title, "starts_at": "2026-12-12T19:00", "ends_at": "2026-12-12T21:00", "timezone": "UTC",
+        "capacity": "80", "status": "published", "reminder_hours": "bogus"}).content.decode()
+    assert "separated by commas" in page
