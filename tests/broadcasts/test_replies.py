@@ -178,3 +178,32 @@ def test_yes_with_nothing_pending_opts_back_in(client, twilio_server):
 def test_a_reply_from_an_unknown_number_gets_help(client, twilio_server):
     response = _post_signed(client, "/hooks/twilio/inbound", {"From": "+14155550999", "Body": "YES"})
     assert "subscribed" in response.content.decode()  # carriers' YES: opt-in wording, nothing to change
+
+
+def test_still_coming_is_texted_and_emailed_with_its_links(twilio_server, smtp_inbox):
+    bob = person()
+    event = EventFactory(title="Ask Night", timezone="America/Los_Angeles", capacity=10)
+    rsvp(event, bob)
+    services.reconfirmations_ask(event=event)
+
+    deliver_all()
+
+    token = services.reconfirmation_token(Reconfirmation.objects.get())
+    [text] = twilio_server.to(str(bob.phone))
+    assert "Still coming to Ask Night" in text["Body"] and f"/reconfirm/{token}/" in text["Body"]
+    assert "Still coming to Ask Night?" in smtp_inbox.to(bob.email)[0]["Subject"]
+    assert f"/reconfirm/{token}/?coming=no" in smtp_inbox.last_text(bob.email)
+
+
+def test_the_beat_task_expires_offers_and_passes_them_on(twilio_server):
+    from meetup.events.tasks import expire_offers
+
+    bob, next_in_line = person(), person()
+    event = offers_event()
+    offer = offered(event, bob)
+    rsvp(event, next_in_line, RSVP.Status.WAITLISTED)
+
+    with time_machine.travel(offer.expires_at):
+        assert expire_offers() == {"expired": 1, "reconfirmations": 0}
+
+    assert Offer.objects.get(status="open").rsvp.user == next_in_line
