@@ -354,11 +354,15 @@ def asks_send(*, kind: str, event: Event, messages: list[tuple[int, str]], templ
     stream = stream_for(kind=kind, event=event)
     texted = set(User.objects.filter(sms_consent(), pk__in=[user_id for user_id, _ in messages])
                  .values_list("pk", flat=True))
-    queued = deliveries_enqueue(broadcast=stream, messages=[(u, key, template) for u, key in messages])
-    if texted:
-        queued += deliveries_enqueue(broadcast=stream, channel=Delivery.Channel.SMS,
-                                     messages=[(u, key, template) for u, key in messages if u in texted])
-    return queued
+    now = timezone.now()
+    rows = [Delivery(broadcast=stream, user_id=u, channel=Delivery.Channel.EMAIL, key=key, template=template,
+                     not_before=now) for u, key in messages]
+    rows += [Delivery(broadcast=stream, user_id=u, channel=Delivery.Channel.SMS, key=key, template=template,
+                      not_before=now) for u, key in messages if u in texted]
+    # Each key is new (a new offer or question), so no counting; a repeat would be ignored all the same.
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    dispatch.kick_on_commit()
+    return len(rows)
 
 
 # Reminders are planned from when their time comes until half their lead time has passed: an event

@@ -123,7 +123,7 @@ class RsvpPage(Schema):
 class RsvpFilter(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["going", "waitlisted", "cancelled"] | None = None
+    status: Literal["going", "waitlisted", "offered", "cancelled"] | None = None
     page: int = Field(1, ge=1)
     page_size: int = Field(100, ge=1, le=500)
 
@@ -244,7 +244,7 @@ def rsvp_list(request, slug: str, filters: Query[RsvpFilter]):
 
 
 @router.get("/events/{slug}/rsvps.csv", summary="RSVPs as CSV (organisers)")
-def rsvp_csv(request, slug: str, status: Literal["going", "waitlisted", "cancelled"] | None = None):
+def rsvp_csv(request, slug: str, status: Literal["going", "waitlisted", "offered", "cancelled"] | None = None):
     event = access.managed_event(request, slug, counts=False)
     return exports.rsvps_csv_response(event, status=status or "")
 
