@@ -163,8 +163,9 @@ def test_control_offers_that_do_not_hold_seats_overbook_when_claims_race_new_rsv
 
 
 def test_claims_racing_new_rsvps_never_overbook_and_newcomers_wait():
-    event = offers_event(seats=10, waiting=10)
-    # Five offers claimed or open, five freed again by declines racing too.
+    event = offers_event(seats=10, waiting=15)
+    # Ten offers out, five people still waiting. Five offers are claimed while the other five are
+    # declined, racing 30 newcomers: each declined seat goes to someone who was already waiting.
     offers = list(Offer.objects.filter(event=event, status="open").order_by("id"))
     newcomers = UserFactory.create_batch(30)
 
@@ -178,7 +179,9 @@ def test_claims_racing_new_rsvps_never_overbook_and_newcomers_wait():
 
     results = race(40, work)
 
+    assert results[:5] == [True] * 5
     assert results[10:].count(RSVP.Status.WAITLISTED) == 30  # the seats stayed with the waitlist
     going, offered = seats_held(event)
     assert going == 5 and offered == 5
+    assert not RSVP.objects.filter(event=event, status="offered", user__in=newcomers).exists()
     assert going + offered == event.capacity == sum(event.shards.values_list("taken", flat=True))
