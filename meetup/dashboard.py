@@ -27,4 +27,6 @@ def dashboard(request, slug: str):
         "broadcasts": [(b, broadcast_counts(b)) for b in broadcasts_of(event)[:5]],
         "reports": open_reports_for_event(event)[:5],
         "sources": selectors.rsvps_by_source(event),
+        "reconfirm": selectors.reconfirmation_counts(event),
+        "open_offers": selectors.offers_of(event, status="open").count(),
     })

@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     # within seconds and starts delivery workers only when something is due.
     "broadcasts-tick": {"task": "broadcasts.tick", "schedule": 3.0, "options": {"expires": 3.0}},
     "expire-holds": {"task": "events.expire_holds", "schedule": 60.0, "options": {"expires": 60.0}},
+    # Unclaimed waitlist offers pass to the next person; scheduled "still coming?" questions go out.
+    "expire-offers": {"task": "events.expire_offers", "schedule": 30.0, "options": {"expires": 30.0}},
     "forecasts": {"task": "events.check_forecasts", "schedule": 900.0, "options": {"expires": 900.0}},
     # Linked Hub repositories: counts every hour (webhooks bring content changes sooner).
     "hub-refresh": {"task": "hubsync.refresh_linked", "schedule": 3600.0, "options": {"expires": 3600.0}},

@@ -111,3 +111,29 @@ def test_an_organiser_changes_capacity_and_sees_the_dashboard_counters_move(page
 
     page.locator("#dashboard-counts [data-count=going]", has_text="5").wait_for()
     assert waitlist.inner_text() == "0"
+
+
+def test_a_waitlisted_person_claims_an_offered_seat_from_the_email_and_sees_the_ticket(
+        page, live_server, smtp_inbox, settings, attendee):
+    from meetup.events import capacity, services
+    from meetup.events.models import RSVP, Event
+    from tests.factories import EventFactory, RSVPFactory
+    from tests.outbox import deliver_all
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    event = EventFactory(title="Offers Night", capacity=1, waitlist_mode=Event.WaitlistMode.OFFERS)
+    leaving = RSVPFactory(event=event, status=RSVP.Status.GOING, notified_status=RSVP.Status.GOING)
+    RSVPFactory(event=event, user=attendee, status=RSVP.Status.WAITLISTED, notified_status=RSVP.Status.WAITLISTED)
+    capacity.recount(event)
+    services.rsvp_cancel(event=event, user=leaving.user)
+
+    deliver_all(channels=("email",))
+    link = re.search(r"(http://\S+/offers/\S+/)", smtp_inbox.last_text(attendee.email)).group(1)
+
+    page.goto(link)
+    page.get_by_role("button", name="Claim my seat").click()
+
+    page.get_by_text("You're going!").wait_for()
+    ticket = RSVP.objects.get(event=event, user=attendee)
+    assert ticket.status == RSVP.Status.GOING
+    assert page.get_by_test_id("ticket-code").inner_text() == ticket.ticket_code

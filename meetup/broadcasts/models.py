@@ -28,15 +28,23 @@ class Broadcast(models.Model):
         FORECAST = "forecast", "Forecast alerts"
         MODERATION = "moderation", "Moderation outcomes"
         ACCOUNT = "account", "Account messages"
+        OFFER = "offer", "Waitlist offers"
+        RECONFIRM = "reconfirm", "Still coming?"
+        REMINDER = "reminder", "Reminders"
 
     # Kinds the platform sends by itself; organisers compose announcements and logistics.
-    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT)
+    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT,
+                 Kind.OFFER, Kind.RECONFIRM, Kind.REMINDER)
     # Answers to what the person did themselves (their ticket, their application's outcome, their
     # report) or to their role (an invitation, an alert to organisers): sent even to those who
     # unsubscribed from announcements, as long as the address works.
-    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT)
+    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT, Kind.OFFER,
+                     Kind.RECONFIRM, Kind.REMINDER)
     # Kinds with one stream per event (or one site-wide stream when they have no event).
-    STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT)
+    STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT, Kind.OFFER, Kind.RECONFIRM,
+               Kind.REMINDER)
+    # Texts of these kinds wait for the end of quiet hours in the recipient's time zone.
+    QUIET = (Kind.ANNOUNCEMENT, Kind.REMINDER)
 
     class Audience(models.TextChoices):
         GOING = "going", "Going"
@@ -81,8 +89,10 @@ class Broadcast(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # One stream of automatic messages per kind and event.
-            models.UniqueConstraint(fields=["event", "kind"], condition=Q(kind__in=["rsvp", "team", "forecast"]),
-                                    name="one_stream_per_event_and_kind"),
+            models.UniqueConstraint(
+                fields=["event", "kind"],
+                condition=Q(kind__in=["rsvp", "team", "forecast", "offer", "reconfirm", "reminder"]),
+                name="one_stream_per_event_and_kind"),
         ]
 
     def __str__(self) -> str:

@@ -50,7 +50,7 @@ class EventAdmin(EventScopedAdmin):
     filter_horizontal = ["organisers", "door_staff"]
     raw_id_fields = ["venue"]
     # Capacity and venue moves promote the waitlist and message people: their own pages do that.
-    readonly_fields = ["capacity", "created_at", "updated_at", "ical_sequence", "invite_token"]
+    readonly_fields = ["capacity", "reconfirm_asked_at", "created_at", "updated_at", "ical_sequence", "invite_token"]
     inlines = [BookingInline, InvitationInline]
 
 

@@ -47,6 +47,10 @@ class EventOut(Schema):
     accessibility_notes: str = ""
     requires_approval: bool
     show_attendees: bool
+    waitlist_mode: str
+    offer_hours: int
+    reconfirm_days_before: int | None
+    reminder_hours: str
 
 
 class EventIn(Schema):
@@ -71,6 +75,10 @@ class EventIn(Schema):
     accessibility_notes: StrictStr = Field("", max_length=2000)
     requires_approval: StrictBool = False
     show_attendees: StrictBool = True
+    waitlist_mode: Literal["auto", "offers"] = "auto"
+    offer_hours: StrictInt = Field(24, ge=1, le=168, description="how long an offer is held (shorter near the start)")
+    reconfirm_days_before: StrictInt | None = Field(None, ge=1, le=30, description="ask 'still coming?' then")
+    reminder_hours: StrictStr = Field("24,2", max_length=40, description="reminders this many hours before")
 
 
 class EventPatch(Schema):
@@ -94,10 +102,14 @@ class EventPatch(Schema):
     accessibility_notes: StrictStr = Field(None, max_length=2000)
     requires_approval: StrictBool = None
     show_attendees: StrictBool = None
+    waitlist_mode: Literal["auto", "offers"] = None
+    offer_hours: StrictInt = Field(None, ge=1, le=168)
+    reconfirm_days_before: StrictInt | None = Field(None, ge=1, le=30)
+    reminder_hours: StrictStr = Field(None, max_length=40)
 
 
 Visibility = Literal["hidden", "attendees", "public"]
-RsvpStatus = Literal["going", "waitlisted", "cancelled", "requested", "declined"]
+RsvpStatus = Literal["going", "waitlisted", "offered", "cancelled", "requested", "declined"]
 ANSWERS_DOC = ("{question id: answer}: text for `text`, `long_text` and `url`; one of the choices for `choice`; "
                "a list of choices for `multi_choice`; true or false for `yes_no`; a number for `number`")
 
@@ -231,7 +243,7 @@ def event_patch(request, slug: str, payload: EventPatch):
     if "venue" in changes:
         changes["venue"] = _venue(changes["venue"])
     for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url",
-                 "accessibility_notes"):
+                 "accessibility_notes", "waitlist_mode", "offer_hours", "reminder_hours"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
     services.event_update(event=event, actor=request.user, **changes)

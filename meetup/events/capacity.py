@@ -17,15 +17,23 @@ coexist.
 
 On SQLite every write transaction is IMMEDIATE and so already serialised; the same steps run
 without the locks.
+
+Waitlist offers (events with `waitlist_mode = offers`): settling hands a free seat to the head of the
+waitlist as an open Offer instead of a ticket. The RSVP becomes `offered` and keeps the seat in the
+shards (`taken` counts seats held: going RSVPs and open offers), so a new RSVP can never take it.
+Claiming it changes no counter; an expired or declined offer frees the seat under a Settlement,
+which offers it to the next person in the same transaction.
 """
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from meetup.events.models import RSVP, CapacityShard, Event
+from meetup.events.models import RSVP, CapacityShard, Event, Offer
+from meetup.events.signals import offers_made
 
 # At least the number of requests expected at once, so SKIP LOCKED nearly always finds a free row.
 SHARDS = 32
@@ -156,12 +164,14 @@ class Settlement:
     """Seat-freeing work on one event, under its exclusive lock with every shard locked.
 
     Use as `with Settlement(event) as s: ...`; on exit the waitlist is promoted in order into free
-    seats and seats are spread evenly again. `s.promoted` lists the RSVP ids promoted.
+    seats and seats are spread evenly again. `s.promoted` lists the RSVP ids promoted; on events
+    with waitlist offers `s.offered` lists the Offer ids opened instead.
     """
 
     def __init__(self, event: Event):
         self.event = event
         self.promoted: list[int] = []
+        self.offered: list[int] = []
         self._atomic = transaction.atomic()
 
     def __enter__(self) -> "Settlement":
@@ -169,7 +179,8 @@ class Settlement:
         _advisory_lock(self.event.pk, shared=False)
         self.shards = list(CapacityShard.objects.select_for_update().filter(event=self.event).order_by("index"))
         # Re-read the capacity under the lock; the caller's copy may be stale.
-        self.event.capacity = Event.objects.values_list("capacity", flat=True).get(pk=self.event.pk)
+        (self.event.capacity, self.event.waitlist_mode, self.event.offer_hours, self.event.starts_at) = (
+            Event.objects.values_list("capacity", "waitlist_mode", "offer_hours", "starts_at").get(pk=self.event.pk))
         self.going = sum(s.taken for s in self.shards)
         return self
 
@@ -183,7 +194,7 @@ class Settlement:
         return self._atomic.__exit__(exc_type, exc, tb)
 
     def release_seat(self) -> None:
-        """One going RSVP left (the caller changed its row)."""
+        """One going RSVP left, or an open offer closed unclaimed (the caller changed its row)."""
         self.going -= 1
 
     def add_going(self, n: int = 1) -> None:
@@ -205,7 +216,10 @@ class Settlement:
                 RSVP.objects.filter(event=self.event, status=RSVP.Status.WAITLISTED)
                 .order_by("created_at", "id").values_list("id", flat=True)[:room]
             )
-            if ids:
+            if ids and self.event.waitlist_mode == Event.WaitlistMode.OFFERS:
+                self.offered = _offers_open(self.event, ids)
+                self.going += len(ids)
+            elif ids:
                 RSVP.objects.filter(pk__in=ids).update(status=RSVP.Status.GOING, promoted_at=timezone.now())
                 self.promoted = ids
                 self.going += len(ids)
@@ -216,8 +230,41 @@ class Settlement:
         CapacityShard.objects.bulk_update(self.shards, ["seats", "taken"])
 
 
+# RSVP statuses that hold a seat in the shards.
+SEAT_HOLDERS = (RSVP.Status.GOING, RSVP.Status.OFFERED)
+
+
 def recount(event: Event) -> int:
-    """Rebuild an event's shards from its RSVP rows (after a bulk import); returns the going count."""
+    """Rebuild an event's shards from its RSVP rows (after a bulk import); returns the seats held."""
     with Settlement(event) as settlement:
-        settlement.going = RSVP.objects.filter(event=event, status=RSVP.Status.GOING).count()
+        settlement.going = RSVP.objects.filter(event=event, status__in=SEAT_HOLDERS).count()
     return settlement.going
+
+
+# --- Waitlist offers ------------------------------------------------------------------------------
+# Offers shrink near the start so a seat can still pass down the waitlist several times before
+# the doors open: the full `offer_hours` while the start is 48 hours or more away, then a quarter
+# of the time left, never under an hour (and never more than `offer_hours`).
+SHORT_OFFERS_WITHIN = timedelta(hours=48)
+SHORTEST_OFFER = timedelta(hours=1)
+
+
+def offer_window(*, offer_hours: int, starts_at: datetime, now: datetime) -> timedelta:
+    full = timedelta(hours=offer_hours)
+    to_start = starts_at - now
+    if to_start >= SHORT_OFFERS_WITHIN:
+        return full
+    return min(full, max(SHORTEST_OFFER, to_start / 4))
+
+
+def _offers_open(event: Event, rsvp_ids: list[int]) -> list[int]:
+    """Inside a Settlement: the waitlisted RSVPs `rsvp_ids` (in arrival order) are offered the free
+    seats; returns the new Offer ids. Their people are told through the outbox (offers_made)."""
+    now = timezone.now()
+    expires_at = now + offer_window(offer_hours=event.offer_hours, starts_at=event.starts_at, now=now)
+    RSVP.objects.filter(pk__in=rsvp_ids, status=RSVP.Status.WAITLISTED).update(status=RSVP.Status.OFFERED)
+    offers = Offer.objects.bulk_create(
+        [Offer(event_id=event.pk, rsvp_id=rsvp_id, created_at=now, expires_at=expires_at) for rsvp_id in rsvp_ids])
+    ids = [offer.pk for offer in offers]
+    offers_made.send(sender=Offer, event=event, offer_ids=ids)
+    return ids

@@ -26,7 +26,8 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = ["title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "capacity", "status",
                   "rsvp_opens_at", "rsvp_closes_at", "code_of_conduct_url", "requires_approval", "show_attendees",
-                  "step_free_access", "hearing_loop", "captions", "quiet_room", "accessibility_notes"]
+                  "step_free_access", "hearing_loop", "captions", "quiet_room", "accessibility_notes",
+                  "waitlist_mode", "offer_hours", "reconfirm_days_before", "reminder_hours"]
         widgets = {name: LocalDateTimeInput() for name in ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")}
         widgets["description"] = forms.Textarea(attrs={"rows": 8})
         widgets["accessibility_notes"] = forms.Textarea(attrs={"rows": 3})
@@ -36,6 +37,10 @@ class EventForm(forms.ModelForm):
             "capacity": "Raising it promotes the waitlist in order; lowering it never removes anyone going.",
             "requires_approval": "RSVPs wait for your approval and hold no seat until then (invited people skip it).",
             "show_attendees": "List, on the event page, the attendees who chose to appear.",
+            "offer_hours": "How long an offered seat is held (shorter automatically in the last 48 hours).",
+            "reconfirm_days_before": "Ask everyone going “still coming?” this many days before; empty: only when "
+                                     "you press the button on the dashboard.",
+            "reminder_hours": "Reminders this many hours before the start, e.g. 24,2; empty for none.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -43,6 +48,16 @@ class EventForm(forms.ModelForm):
         self.fields["slug"].required = False
         if self.instance.pk:
             self.fields["slug"].disabled = True
+        # Left out of a submitted form, the waitlist settings keep their current (or default) values.
+        for name in ("waitlist_mode", "offer_hours"):
+            self.fields[name].required = False
+
+    def clean_waitlist_mode(self):
+        return self.cleaned_data.get("waitlist_mode") or self.instance.waitlist_mode
+
+    def clean_offer_hours(self):
+        value = self.cleaned_data.get("offer_hours")
+        return self.instance.offer_hours if value is None else value
 
 
 class CapacityForm(forms.Form):

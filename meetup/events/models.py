@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -73,7 +74,35 @@ class Booking(models.Model):
         return f"{self.venue.name} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} ({self.status})"
 
 
+class WaitlistMode(models.TextChoices):
+    AUTO = "auto", "Promote the next person at once"
+    OFFERS = "offers", "Offer the seat for a limited time"
+
+
+MAX_REMINDERS = 4
+MAX_REMINDER_HOURS = 24 * 14
+
+
+def reminder_hours_list(value: str) -> list[int]:
+    """ "24,2" -> [24, 2] (largest first, no repeats); raises ValueError on anything else."""
+    hours = sorted({int(part) for part in value.replace(" ", "").split(",") if part}, reverse=True)
+    if len(hours) > MAX_REMINDERS or any(not 1 <= h <= MAX_REMINDER_HOURS for h in hours):
+        raise ValueError
+    return hours
+
+
+def validate_reminder_hours(value: str) -> None:
+    try:
+        reminder_hours_list(value)
+    except ValueError:
+        raise ValidationError(
+            f"Give up to {MAX_REMINDERS} whole numbers of hours before the start, 1 to {MAX_REMINDER_HOURS}, "
+            "separated by commas (e.g. 24,2).") from None
+
+
 class Event(models.Model):
+    WaitlistMode = WaitlistMode
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -115,6 +144,17 @@ class Event(models.Model):
     quiet_room = models.BooleanField("quiet room", null=True, blank=True, help_text="A quiet room to step away to.")
     accessibility_notes = models.TextField(blank=True, max_length=2000,
                                            help_text="Anything else: seating, toilets, lighting, who to ask.")
+    # A freed seat goes at once to the head of the waitlist (auto), or is offered to them for a
+    # while (offers: see Offer and capacity.offer_window).
+    waitlist_mode = models.CharField(max_length=10, choices=WaitlistMode.choices, default=WaitlistMode.AUTO)
+    offer_hours = models.PositiveSmallIntegerField(default=24, validators=[MinValueValidator(1),
+                                                                           MaxValueValidator(168)])
+    # Everyone going is asked "still coming?" this many days before the start; None: never by itself.
+    reconfirm_days_before = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                             validators=[MinValueValidator(1), MaxValueValidator(30)])
+    reconfirm_asked_at = models.DateTimeField(null=True, blank=True)
+    # Reminder texts and emails this many hours before the start ("24,2"; empty: none).
+    reminder_hours = models.CharField(max_length=40, blank=True, default="24,2", validators=[validate_reminder_hours])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -184,6 +224,8 @@ class RSVP(models.Model):
     class Status(models.TextChoices):
         GOING = "going", "Going"
         WAITLISTED = "waitlisted", "Waitlisted"
+        # Holds a seat for a while (an open Offer) until claimed (going) or expired (cancelled).
+        OFFERED = "offered", "Offered a seat"
         CANCELLED = "cancelled", "Cancelled"
         # Approval-based events: waiting for an organiser's decision; holds no seat.
         REQUESTED = "requested", "Requested"
@@ -355,3 +397,55 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user_id}"
+class Offer(models.Model):
+    """A freed seat held for one waitlisted person until `expires_at` (their RSVP is `offered`).
+
+    Invariant 9: an open offer holds a seat exactly as a going RSVP does (its RSVP counts in the
+    shards' `taken`), so seats never exceed capacity with offers outstanding. An offer leaves
+    `open` once, by a conditional UPDATE whose row count is checked: claimed (before expiry),
+    expired (after; the seat passes to the next person in the same transaction) or declined.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLAIMED = "claimed", "Claimed"
+        EXPIRED = "expired", "Expired"
+        DECLINED = "declined", "Declined"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="offers")
+    rsvp = models.ForeignKey(RSVP, on_delete=models.CASCADE, related_name="offers")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rsvp"], condition=Q(status="open"), name="one_open_offer_per_rsvp"),
+        ]
+        indexes = [models.Index(fields=["expires_at"], condition=Q(status="open"), name="offer_open_expiry")]
+
+    def __str__(self) -> str:
+        return f"Offer {self.pk} to RSVP {self.rsvp_id} ({self.status})"
+
+
+class Reconfirmation(models.Model):
+    """ "Still coming?" asked of one going RSVP; `answer` is yes, no, or blank (silent so far).
+    One per RSVP: asking again only asks the people not asked yet."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Coming"
+        NO = "no", "Not coming"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reconfirmations")
+    rsvp = models.OneToOneField(RSVP, on_delete=models.CASCADE, related_name="reconfirmation")
+    asked_at = models.DateTimeField()
+    answer = models.CharField(max_length=3, choices=Answer.choices, blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["event", "answer"])]
+
+    def __str__(self) -> str:
+        return f"Reconfirmation of RSVP {self.rsvp_id}: {self.answer or 'silent'}"

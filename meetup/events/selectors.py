@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from meetup.events import forecast
-from meetup.events.models import RSVP, Answer, Booking, CapacityShard, Event, Question, Venue
+from meetup.events.models import RSVP, Answer, Booking, CapacityShard, Event, Offer, Question, Reconfirmation, Venue
 from meetup.events.roles import can_manage_event
 
 
@@ -163,8 +163,33 @@ def event_forecast(event: Event, *, now=None):
         .values_list("going", "came")
     )
     opens = event.rsvp_opens_at or event.created_at
-    return forecast.forecast(arrivals, now=now, opens_at=opens, closes_at=event.rsvp_deadline,
-                             show_up=forecast.show_up_from_history(list(past)))
+    result = forecast.forecast(arrivals, now=now, opens_at=opens, closes_at=event.rsvp_deadline,
+                               show_up=forecast.show_up_from_history(list(past)))
+    return _with_reconfirmation(event, result, now)
+
+
+def _with_reconfirmation(event: Event, result, now):
+    """The forecast adjusted by this event's "still coming?" answers (see forecast.with_answers)."""
+    from meetup.events import forecast
+
+    here = Reconfirmation.objects.filter(event=event, rsvp__status=RSVP.Status.GOING).aggregate(
+        yes=Count("id", filter=Q(answer=Reconfirmation.Answer.YES)), silent=Count("id", filter=Q(answer="")))
+    if not (here["yes"] or here["silent"]):
+        return result
+    past = Reconfirmation.objects.filter(
+        event__organisers__in=event.organisers.all(), event__ends_at__lt=now, rsvp__status=RSVP.Status.GOING,
+    ).exclude(event=event).filter(
+        Exists(RSVP.objects.filter(event=OuterRef("event"), checked_in_at__isnull=False))
+    ).distinct().aggregate(
+        yes=Count("id", filter=Q(answer=Reconfirmation.Answer.YES), distinct=True),
+        yes_came=Count("id", filter=Q(answer=Reconfirmation.Answer.YES, rsvp__checked_in_at__isnull=False),
+                       distinct=True),
+        silent=Count("id", filter=Q(answer=""), distinct=True),
+        silent_came=Count("id", filter=Q(answer="", rsvp__checked_in_at__isnull=False), distinct=True),
+    )
+    answers = forecast.answers_show_up(yes=here["yes"], silent=here["silent"], past_yes=(past["yes"], past["yes_came"]),
+                                       past_silent=(past["silent"], past["silent_came"]), show_up=result.show_up)
+    return forecast.with_answers(result, answers)
 
 
 def checkins_per_slot(event: Event, *, minutes: int = 10) -> list[tuple]:
@@ -270,3 +295,32 @@ def rsvps_by_source(event: Event) -> list[dict]:
         entry["total"] += row["n"]
         entry["days"].append((row["day"], row["n"]))
     return sorted(sources.values(), key=lambda e: (-e["total"], e["source"]))
+def pending_asks_for(user, *, now=None) -> list[tuple[str, object, object]]:
+    """What `user` was asked and has not answered, newest first, as (kind, object, asked at):
+    open offers ("offer") and unanswered "still coming?" questions ("reconfirm") for events that
+    have not started. A YES or NO text answers the newest (see broadcasts.inbound)."""
+    now = now or timezone.now()
+    offers = (Offer.objects.select_related("event", "rsvp").filter(
+        rsvp__user=user, status=Offer.Status.OPEN, expires_at__gt=now).order_by("-created_at")[:5])
+    questions = (Reconfirmation.objects.select_related("event", "rsvp").filter(
+        rsvp__user=user, answer="", rsvp__status=RSVP.Status.GOING, event__starts_at__gt=now)
+        .order_by("-asked_at")[:5])
+    asks = [("offer", o, o.created_at) for o in offers] + [("reconfirm", r, r.asked_at) for r in questions]
+    return sorted(asks, key=lambda ask: ask[2], reverse=True)
+
+
+def offers_of(event: Event, *, status: str = "") -> QuerySet:
+    """An event's waitlist offers for its organisers, newest first."""
+    offers = Offer.objects.filter(event=event).select_related("rsvp__user").order_by("-created_at", "-id")
+    return offers.filter(status=status) if status else offers
+
+
+def reconfirmation_counts(event: Event) -> dict:
+    """Answers to "still coming?" among those still going: yes, no (released), silent."""
+    asked = Reconfirmation.objects.filter(event=event)
+    return asked.aggregate(
+        asked=Count("id"),
+        yes=Count("id", filter=Q(answer=Reconfirmation.Answer.YES)),
+        no=Count("id", filter=Q(answer=Reconfirmation.Answer.NO)),
+        silent=Count("id", filter=Q(answer="", rsvp__status=RSVP.Status.GOING)),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetup.events import registration_views, team_views, views
+from meetup.events import offer_views, registration_views, team_views, views
 
 urlpatterns = [
     path("events/new/", views.event_create, name="event_create"),
@@ -38,6 +38,9 @@ urlpatterns = [
     path("events/<slug:slug>/team/<str:role>/<int:user_id>/remove/", team_views.team_remove, name="event_team_remove"),
     path("events/<slug:slug>/audit/", views.audit_log, name="event_audit_log"),
     path("invitations/<str:token>/", team_views.invitation_accept, name="invitation_accept"),
+    path("events/<slug:slug>/reconfirmations/", offer_views.reconfirmations_ask, name="reconfirmations_ask"),
+    path("offers/<str:token>/", offer_views.offer_page, name="offer_page"),
+    path("reconfirm/<str:token>/", offer_views.reconfirmation_page, name="reconfirmation_page"),
     path("tickets/", views.my_tickets, name="my_tickets"),
     path("venues/", views.venue_list, name="venue_list"),
     path("venues/new/", views.venue_create, name="venue_create"),

@@ -7,6 +7,8 @@
 - `questions`: registration questions and attendees' typed answers;
 - `approvals`: requested RSVPs, organisers' decisions, invited people who skip them;
 - `calendars`: personal calendar feed tokens.
+- `offers`: waitlist offers claimed by signed link, declined or expired (a seat held once);
+- `reconfirm`: "still coming?" asked of everyone going, answered by link or text.
 
 The names are re-exported here so callers write `services.rsvp_create(...)`.
 """
@@ -20,7 +22,21 @@ from meetup.events.services.approvals import (
 )
 from meetup.events.services.calendars import calendar_feed_get_or_create, calendar_feed_revoke
 from meetup.events.services.checkin import CheckinResult, checkin
+from meetup.events.services.offers import (
+    offer_claim,
+    offer_decline,
+    offer_from_token,
+    offer_token,
+    offers_expire,
+)
 from meetup.events.services.questions import answers_update, question_create, question_delete, question_update
+from meetup.events.services.reconfirm import (
+    reconfirmation_answer,
+    reconfirmation_from_token,
+    reconfirmation_token,
+    reconfirmations_ask,
+    reconfirmations_due,
+)
 from meetup.events.services.rsvps import (
     capacity_change,
     event_create,
@@ -48,4 +64,7 @@ __all__ = [
     "CheckinResult", "HOLD_MINUTES", "booking_confirm", "booking_create", "booking_release", "capacity_change",
     "checkin", "event_create", "event_update", "forecast_alerts_check", "holds_expire", "rsvp_cancel",
     "rsvp_create", "rsvp_promote", "venue_create", "venue_move",
+    "offer_claim", "offer_decline", "offer_from_token", "offer_token", "offers_expire",
+    "reconfirmation_answer", "reconfirmation_from_token", "reconfirmation_token", "reconfirmations_ask",
+    "reconfirmations_due",
 ]

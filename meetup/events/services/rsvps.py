@@ -17,7 +17,7 @@ from django.utils import timezone
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
 from meetup.events import capacity as seats
-from meetup.events.models import RSVP, Event, Venue
+from meetup.events.models import RSVP, Event, Offer, Venue
 from meetup.events.services.approvals import is_invited, request_again, request_place
 from meetup.events.services.questions import answers_check, answers_store, answers_update
 from meetup.lib.errors import Refused
@@ -26,8 +26,8 @@ from meetup.lib.slugs import unique_slug
 EDITABLE_FIELDS = {
     "title", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "status", "rsvp_opens_at",
     "rsvp_closes_at", "code_of_conduct_url", "step_free_access", "hearing_loop", "captions", "quiet_room",
-    "accessibility_notes",
-    "requires_approval", "show_attendees",
+    "accessibility_notes", "requires_approval", "show_attendees", "waitlist_mode", "offer_hours",
+    "reconfirm_days_before", "reminder_hours",
 }
 
 
@@ -71,6 +71,10 @@ def event_create(
     code_of_conduct_url: str = "",
     requires_approval: bool = False,
     show_attendees: bool = True,
+    waitlist_mode: str = Event.WaitlistMode.AUTO,
+    offer_hours: int = 24,
+    reconfirm_days_before: int | None = None,
+    reminder_hours: str = "24,2",
     **access,
 ) -> Event:
     """Create an event with its seats; the creator becomes its first organiser.
@@ -87,6 +91,8 @@ def event_create(
         ends_at=ends_at, timezone=timezone, capacity=capacity, venue=venue, status=status,
         rsvp_opens_at=rsvp_opens_at, rsvp_closes_at=rsvp_closes_at, code_of_conduct_url=code_of_conduct_url,
         requires_approval=requires_approval, show_attendees=show_attendees,
+        waitlist_mode=waitlist_mode, offer_hours=offer_hours, reconfirm_days_before=reconfirm_days_before,
+        reminder_hours=reminder_hours,
     )
     _validated(event)
     try:
@@ -230,13 +236,20 @@ def rsvp_cancel(*, event: Event, user) -> RSVP:
     if rsvp.status == RSVP.Status.CANCELLED:
         return rsvp
     with seats.Settlement(event) as settlement:
+        # An open offer is closed first (offer row, then RSVP row: the order claims lock in).
+        _offer_close(rsvp)
         was = RSVP.objects.select_for_update().values_list("status", flat=True).get(pk=rsvp.pk)
         if was != RSVP.Status.CANCELLED:
             RSVP.objects.filter(pk=rsvp.pk).update(status=RSVP.Status.CANCELLED, cancelled_at=timezone.now())
-            if was == RSVP.Status.GOING:
+            if was in seats.SEAT_HOLDERS:
                 settlement.release_seat()
     rsvp.refresh_from_db()
     return rsvp
+
+
+def _offer_close(rsvp: RSVP) -> int:
+    return Offer.objects.filter(rsvp_id=rsvp.pk, status=Offer.Status.OPEN).update(
+        status=Offer.Status.DECLINED, decided_at=timezone.now())
 
 
 def rsvp_promote(*, rsvp: RSVP, actor=None) -> list[int]:
