@@ -6,6 +6,7 @@ from meetup.accounts.auth import TokenAuth
 from meetup.broadcasts.api import router as broadcasts_router
 from meetup.demos.api import router as demos_router
 from meetup.events.api import router as events_router
+from meetup.events.door_api import router as door_router
 from meetup.events.venues_api import router as venues_router
 from meetup.lib.api import install_error_handlers
 from meetup.program.api import router as program_router
@@ -24,6 +25,7 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", events_router)
 api.add_router("", venues_router)
+api.add_router("", door_router)
 api.add_router("", broadcasts_router)
 api.add_router("", showcase_router)
 api.add_router("", program_router)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import is_organiser
 from meetup.audit.models import AuditEntry
-from meetup.events import access, exports, selectors, services, tickets
+from meetup.events import access, exports, selectors, services, signing, tickets
 from meetup.events.forms import AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
 from meetup.events.models import RSVP, Booking, Venue
 from meetup.events.roles import can_manage_event, can_see_contacts
@@ -79,7 +79,7 @@ def my_tickets(request):
     rsvps = list(selectors.tickets_for(request.user))
     for rsvp in rsvps:
         if rsvp.status == RSVP.Status.GOING:
-            rsvp.qr = tickets.qr_svg(rsvp.ticket_code)
+            rsvp.qr = tickets.qr_svg(signing.ticket_code(rsvp))
         else:
             rsvp.position = selectors.waitlist_position(rsvp)
     return render(request, "events/tickets.html", {"rsvps": rsvps})

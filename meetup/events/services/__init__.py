@@ -1,7 +1,8 @@
 """Every write of the events app, by subject:
 
 - `rsvps`: events, capacity and RSVPs (never overbook; the waitlist in arrival order);
-- `checkin`: the door (a ticket admits once);
+- `checkin`: the door online (a ticket admits once while its holder is inside);
+- `door`: entrances and scans synced from devices that scanned offline (earliest admission kept);
 - `venues`: venues, holds and bookings (never double-booked), venue moves, forecast alerts;
 - `team`: co-organisers and door staff, invited by email and accepting.
 
@@ -9,6 +10,7 @@ The names are re-exported here so callers write `services.rsvp_create(...)`.
 """
 
 from meetup.events.services.checkin import CheckinResult, checkin
+from meetup.events.services.door import ScanIn, entrance_create, scans_sync
 from meetup.events.services.rsvps import (
     capacity_change,
     event_create,
@@ -30,6 +32,7 @@ from meetup.events.services.venues import (
 
 __all__ = [
     "CheckinResult", "HOLD_MINUTES", "booking_confirm", "booking_create", "booking_release", "capacity_change",
-    "checkin", "event_create", "event_update", "forecast_alerts_check", "holds_expire", "rsvp_cancel",
-    "rsvp_create", "rsvp_promote", "venue_create", "venue_move",
+    "ScanIn", "checkin", "entrance_create", "event_create", "event_update", "forecast_alerts_check", "holds_expire",
+    "rsvp_cancel",
+    "rsvp_create", "rsvp_promote", "scans_sync", "venue_create", "venue_move",
 ]
