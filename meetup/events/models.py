@@ -161,7 +161,7 @@ class RSVP(models.Model):
     # In the venue now: set by an admitted entry, cleared by an exit, only ever by a conditional
     # UPDATE (or under the row lock while replaying synced scans), so the headcount is a count of
     # true flags and eight doors scanning at once never count a person twice.
-    inside = models.BooleanField(default=False)
+    inside = models.BooleanField(default=False, db_default=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # The status this person was last emailed about. A difference from `status` is an email owed:
     # the row is its own outbox, written in the same transaction as the change it reports.
