@@ -7,6 +7,9 @@ RUN npm ci --no-audit --no-fund && mkdir -p build/static/vendor && cp node_modul
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/data
 WORKDIR /app
+# Fonts for printed badges: DejaVu (Latin, Greek, Cyrillic, Arabic, Hebrew) and Droid Sans Fallback (CJK).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-droid-fallback \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 meetup && mkdir -p /data && chown meetup /data
 COPY pyproject.toml README.md ./
 COPY meetup ./meetup

@@ -5,7 +5,7 @@ organisers. Everyone else gets 403 (or 404 for events they cannot see).
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -103,7 +103,7 @@ class EntranceCount(Schema):
 class BadgeQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    rsvp: list[int] = Field(default_factory=list, max_length=5000)
+    rsvp: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=5000)
     layout: Literal["avery5392", "a6"] = "avery5392"
 
 
