@@ -185,6 +185,20 @@ def door(request, slug: str):
     return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event)})
 
 
+def door_service_worker(request):
+    """The door's service worker, served from the site root so it may control /events/<slug>/door/."""
+    response = render(request, "events/door-sw.js", content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def door_manifest(request, slug: str):
+    """Web app manifest: the door page installs as an app on a phone or tablet."""
+    event = access.visible_event(request, slug, counts=False)
+    return render(request, "events/door.webmanifest", {"event": event}, content_type="application/manifest+json")
+
+
 @login_required
 def door_counts(request, slug: str):
     event = access.door_event(request, slug)

@@ -1,12 +1,20 @@
 """Signed tickets: valid codes verify; altered, re-signed with another key, other events' and
 revoked codes are refused online (check-in API) and offline (sync, and the JS verifier's vectors)."""
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from meetup.events import services, signing
 from meetup.events.models import RSVP, EventKey
+from tests.door.vectors import vectors
 from tests.factories import EventFactory, going
+
+VERIFY_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "door-verify.js"
 
 
 def altered(code: str) -> str:
@@ -118,3 +126,19 @@ def test_forged_and_revoked_codes_are_refused_in_a_sync(api, organiser, event, t
     assert response.status_code == 200
     assert [r["outcome"] for r in response.json()["results"]] == ["invalid", "revoked"]
     assert not RSVP.objects.filter(event=event, checked_in_at__isnull=False).exists()
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs Node.js 20+")
+def test_the_js_verifier_under_node_agrees_with_python(event, tmp_path):
+    cases, public_key = vectors(event)
+    script = tmp_path / "check.js"
+    script.write_text(
+        f"const v = require({json.dumps(str(VERIFY_JS))});\n"
+        f"const cases = {json.dumps(cases)};\n"
+        f"Promise.all(cases.map(c => v.verify({json.dumps(public_key)}, {event.pk}, c.code)))"
+        ".then(r => console.log(JSON.stringify(r.map(x => x.ok))));\n")
+
+    out = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True, timeout=60).stdout
+
+    assert json.loads(out) == [c["valid"] for c in cases]
+    assert json.loads(out) == [signing.verify(event, c["code"]).rsvp_id is not None for c in cases]
