@@ -44,7 +44,7 @@ def event_list_for(user) -> QuerySet[Event]:
     return _with_counts(events)
 
 
-def event_visible_to(user, slug: str, *, counts: bool = True, caller: bool = True) -> Event | None:
+def event_visible_to(user, slug: str, *, counts: bool = True, caller: bool = True, door: bool = False) -> Event | None:
     """The event with `slug` if `user` may see it: drafts only for their organisers and staff.
 
     In the same query, unless turned off for a hot path: the going and waitlist counts, and
@@ -56,6 +56,9 @@ def event_visible_to(user, slug: str, *, counts: bool = True, caller: bool = Tru
     if caller and user.is_authenticated:
         events = events.annotate(caller_organises=Exists(
             Event.organisers.through.objects.filter(event=OuterRef("pk"), user=user.pk)))
+        if door:  # the door's hot path: whether the caller is door staff too (roles.can_check_in)
+            events = events.annotate(caller_at_door=Exists(
+                Event.door_staff.through.objects.filter(event=OuterRef("pk"), user=user.pk)))
     try:
         event = (_with_counts(events) if counts else events).get()
     except Event.DoesNotExist:

@@ -142,3 +142,14 @@ def test_the_js_verifier_under_node_agrees_with_python(event, tmp_path):
 
     assert json.loads(out) == [c["valid"] for c in cases]
     assert json.loads(out) == [signing.verify(event, c["code"]).rsvp_id is not None for c in cases]
+
+
+def test_an_online_scan_by_door_staff_is_three_queries(api, event, tickets, door_staff, django_assert_num_queries):
+    caller = api(door_staff)
+    caller.post(f"/api/events/{event.slug}/checkins", {"code": signing.ticket_code(tickets[0])})  # loads the key
+    code = signing.ticket_code(tickets[1])
+
+    with django_assert_num_queries(3):  # the token, the event with the caller's roles, the check-in statement
+        response = caller.post(f"/api/events/{event.slug}/checkins", {"code": code})
+
+    assert response.status_code == 201
