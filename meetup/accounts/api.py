@@ -13,6 +13,7 @@ class MeOut(Schema):
     username: str
     email: str
     display_name: str
+    pronouns: str
     phone: str | None
     sms_opt_in: bool
     email_opt_in: bool
@@ -23,6 +24,7 @@ class MePatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     display_name: StrictStr | None = Field(None, max_length=80)
+    pronouns: StrictStr | None = Field(None, max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$")
     phone: StrictStr | None = Field(None, description="E.164, e.g. +14155550123; null or \"\" removes it")
     # Omitted means unchanged; null is not a choice.
     sms_opt_in: StrictBool = None
@@ -32,7 +34,7 @@ class MePatch(Schema):
 def _me(user) -> MeOut:
     return MeOut(
         id=user.pk, username=user.username, email=user.email, display_name=user.display_name,
-        phone=str(user.phone) if user.phone else None, sms_opt_in=user.sms_opt_in,
+        pronouns=user.pronouns, phone=str(user.phone) if user.phone else None, sms_opt_in=user.sms_opt_in,
         email_opt_in=user.email_opt_in, is_organiser=is_organiser(user),
     )
 

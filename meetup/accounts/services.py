@@ -53,6 +53,7 @@ def profile_update(
     user: User,
     source: str,
     display_name=UNSET,
+    pronouns=UNSET,
     phone=UNSET,
     sms_opt_in=UNSET,
     email_opt_in=UNSET,
@@ -73,6 +74,8 @@ def profile_update(
                 errors["phone"] = ["This phone number belongs to another account."]
     if display_name is not UNSET and len(display_name or "") > 80:
         errors["display_name"] = ["Use at most 80 characters."]
+    if pronouns is not UNSET and len(pronouns or "") > 40:
+        errors["pronouns"] = ["Use at most 40 characters."]
     wants_sms = user.sms_opt_in if sms_opt_in is UNSET else sms_opt_in
     if wants_sms and not new_phone and "phone" not in errors:
         errors["sms_opt_in"] = ["Add a phone number before turning on text messages."]
@@ -86,9 +89,11 @@ def profile_update(
             consent_set(user=user, channel="sms", granted=False, source=source)
         if display_name is not UNSET:
             user.display_name = (display_name or "").strip()
+        if pronouns is not UNSET:
+            user.pronouns = (pronouns or "").strip()
         if phone is not UNSET:
             user.phone = new_phone
-        user.save(update_fields=["display_name", "phone"])
+        user.save(update_fields=["display_name", "pronouns", "phone"])
         if sms_opt_in is not UNSET:
             consent_set(user=user, channel="sms", granted=sms_opt_in, source=source)
         if email_opt_in is not UNSET:

@@ -25,7 +25,7 @@ def profile(request):
                 return redirect("profile")
     else:
         form = ProfileForm(initial={
-            "display_name": user.display_name, "phone": user.phone,
+            "display_name": user.display_name, "pronouns": user.pronouns, "phone": user.phone,
             "sms_opt_in": user.sms_opt_in, "email_opt_in": user.email_opt_in,
         })
     return render(request, "accounts/profile.html", {

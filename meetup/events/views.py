@@ -223,11 +223,12 @@ def door_checkin(request, slug: str):
     if request.POST.get("rsvp"):
         code = RSVP.objects.filter(event=event, pk=request.POST["rsvp"]).values_list("ticket_code", flat=True).first()
     result = services.checkin(event=event, code=code or "", actor=request.user)
+    answers = selectors.checkin_answers(event, [result.rsvp.pk]).get(result.rsvp.pk, []) if result.rsvp else []
     if request.headers.get("HX-Request"):
-        return render(request, "events/_door_result.html", {"event": event, "result": result})
+        return render(request, "events/_door_result.html", {"event": event, "result": result, "answers": answers})
     # Without JavaScript the whole door page comes back with the result on it.
     return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event),
-                                                "result": result})
+                                                "result": result, "answers": answers})
 
 
 # --- Venues -------------------------------------------------------------------------------------

@@ -38,9 +38,12 @@ def sign_in(page, live_server, user):
 
 
 def type_code(page, code):
+    page.evaluate("document.getElementById('door-result').replaceChildren()")  # wait for this scan's verdict
     page.locator("#code").fill(code)
     page.locator("#code").press("Enter")
-    return page.locator("#door-result [data-verdict]").get_attribute("data-verdict")
+    verdict = page.locator("#door-result [data-verdict]")
+    verdict.wait_for()
+    return verdict.get_attribute("data-verdict")
 
 
 def test_twenty_scans_offline_then_synced_once_each(browser_context, live_server, organiser):
