@@ -3,7 +3,8 @@
 Layouts for common label stock: Avery 5392 (six 4x3 in badges on US Letter) and A6 (one per page).
 Names in any script print where the machine has a font for it: DejaVu Sans (Latin, Greek, Cyrillic,
 Arabic, Hebrew) then Droid Sans Fallback (CJK); both come from Debian packages the Dockerfile installs.
-Characters no font covers (emoji) are dropped rather than printed as empty boxes.
+Arabic and Hebrew are shaped and put in visual order (arabic-reshaper, python-bidi) since the PDF
+draws glyphs as given. Characters no font covers (emoji) are dropped rather than printed as empty boxes.
 """
 
 import io
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import arabic_reshaper
 import segno
+from bidi import get_display
 from reportlab.lib.pagesizes import A6, letter
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
@@ -65,11 +68,19 @@ def _covers(font: str, char: str) -> bool:
     return ord(char) in face.charToGlyph
 
 
+def visual(text: str) -> str:
+    """Right-to-left scripts in drawing order with their letters joined (Arabic presentation forms):
+    the PDF draws glyphs left to right as given."""
+    if any("\u0590" <= char <= "\u08ff" for char in text):
+        return get_display(arabic_reshaper.reshape(text))
+    return text
+
+
 def runs(text: str, fonts: list[str]) -> list[tuple[str, str]]:
     """Split text into (font, chunk) runs, each character in the first font that has it; characters
     no font has (emoji, symbols) are dropped, and so are the joiners and selectors that came with them."""
     out: list[tuple[str, str]] = []
-    for char in text:
+    for char in visual(text):
         if char in "\u200d\ufe0f\ufe0e" or ord(char) < 32:
             continue
         font = next((f for f in fonts if _covers(f, char)), None)
