@@ -80,12 +80,12 @@ def runs(text: str, fonts: list[str]) -> list[tuple[str, str]]:
     """Split text into (font, chunk) runs, each character in the first font that has it; characters
     no font has (emoji, symbols) are dropped, and so are the joiners and selectors that came with them."""
     out: list[tuple[str, str]] = []
-    for char in visual(text):
-        if char in "\u200d\ufe0f\ufe0e" or ord(char) < 32:
-            continue
-        font = next((f for f in fonts if _covers(f, char)), None)
-        if font is None:
-            continue
+    placed = [(char, next((f for f in fonts if _covers(f, char)), None)) for char in visual(text)
+              if char not in "\u200d\ufe0f\ufe0e" and ord(char) >= 32]
+    kept = " ".join("".join(char for char, font in placed if font).split())  # no gap where an emoji was
+    fonts_of = dict(placed)
+    for char in kept:
+        font = fonts_of.get(char) or fonts[0]
         if out and out[-1][0] == font:
             out[-1] = (font, out[-1][1] + char)
         else:
