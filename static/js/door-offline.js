@@ -76,9 +76,17 @@
     showStatus();
   }
 
+  // A network that connects but carries nothing must not hang the door: give up after `ms`.
+  function fetchWithin(url, options, ms) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, ms);
+    options.signal = controller.signal;
+    return fetch(url, options).finally(function () { clearTimeout(timer); });
+  }
+
   function refresh() {
     if (!navigator.onLine) return Promise.resolve();
-    return fetch(api + "/door-data", {credentials: "same-origin", headers: {Accept: "application/json"}})
+    return fetchWithin(api + "/door-data", {credentials: "same-origin", headers: {Accept: "application/json"}}, 20000)
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (fresh) {
         return setMeta("door-data", fresh).then(allScans).then(function (scans) { useData(fresh, scans); });
@@ -183,10 +191,10 @@
         return {code: s.code, scanned_at: s.scanned_at, entrance: s.entrance, direction: s.direction,
                 scan_id: s.scan_id};
       })};
-      return fetch(api + "/checkins/sync", {
+      return fetchWithin(api + "/checkins/sync", {
         method: "POST", credentials: "same-origin", body: JSON.stringify(body),
         headers: {"Content-Type": "application/json", "X-CSRFToken": csrf()},
-      }).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); }).then(function (answer) {
+      }, 30000).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); }).then(function (answer) {
         var outcome = {};
         answer.results.forEach(function (r) { outcome[r.scan_id] = r.outcome; });
         var now = new Date().toISOString();

@@ -20,10 +20,17 @@ function wanted(url) {
     && (url.pathname.startsWith("/static/") || /^\/events\/[^/]+\/door\/(manifest\.webmanifest)?$/.test(url.pathname));
 }
 
+// Venue Wi-Fi often connects but carries nothing: after 4 s the kept copy answers instead.
+function fetchWithin(request, ms) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  return fetch(request, {signal: controller.signal}).finally(() => clearTimeout(timer));
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !wanted(new URL(request.url))) return;
-  event.respondWith(fetch(request).then((response) => {
+  event.respondWith(fetchWithin(request, 4000).then((response) => {
     if (response.ok) {
       const copy = response.clone();
       caches.open(CACHE).then((cache) => cache.put(request, copy));

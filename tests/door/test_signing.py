@@ -153,3 +153,19 @@ def test_an_online_scan_by_door_staff_is_three_queries(api, event, tickets, door
         response = caller.post(f"/api/events/{event.slug}/checkins", {"code": code})
 
     assert response.status_code == 201
+
+
+def test_my_tickets_and_the_ticket_email_carry_the_signed_code(client, event, tickets, settings):
+    from meetup.events import notifications
+    from meetup.events import tickets as ticket_media
+
+    rsvp = RSVP.objects.select_related("event", "user").get(pk=tickets[0].pk)
+    client.force_login(rsvp.user)
+
+    page = client.get("/tickets/").content.decode()
+    email = notifications.rsvp_email(event=event, user=rsvp.user, kind="going")
+
+    assert ticket_media.qr_svg(signing.ticket_code(rsvp)) in page
+    images = [part.get_payload(decode=True) for part in email.message().walk()
+              if part.get_content_type() == "image/png"]
+    assert ticket_media.qr_png(signing.ticket_code(rsvp)) in images
