@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
-from pydantic import AwareDatetime, ConfigDict, StrictInt, StrictStr
+from pydantic import AwareDatetime, ConfigDict, StrictInt, StrictStr, field_validator
 
 from meetup.events import access, badges, selectors, services
 from meetup.events.models import RSVP
@@ -21,6 +21,7 @@ router = Router(tags=["door"])
 MAX_BATCH = 2000
 CODE = r"^[\x21-\x7e]{1,128}$"  # printable ASCII: signed codes and the older random ones
 TOKEN = r"^[A-Za-z0-9_.:-]{1,64}$"
+EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2100, 1, 1)
 
 
 class EventRef(Schema):
@@ -66,6 +67,14 @@ class ScanItem(Schema):
     entrance: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
     direction: Literal["entry", "exit"] = "entry"
     scan_id: StrictStr = Field(..., pattern=TOKEN)
+
+    @field_validator("scanned_at")
+    @classmethod
+    def plausible(cls, value: datetime) -> datetime:
+        # Dates at the ends of the calendar overflow when moved to UTC; no door scans before 2000.
+        if not (EARLIEST <= value.replace(tzinfo=None) <= LATEST):
+            raise ValueError("scanned_at must be between 2000 and 2100")
+        return value
 
 
 class SyncIn(Schema):

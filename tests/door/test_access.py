@@ -80,6 +80,8 @@ GOOD = {"code": "M1.1.1." + "A" * 86, "scanned_at": "2026-01-01T00:00:00Z", "sca
     {"scans": [dict(GOOD, scanned_at="yesterday")]},
     {"scans": [dict(GOOD, scanned_at="2026-01-01T00:00:00")]},  # no offset
     {"scans": [dict(GOOD, scanned_at="99999-01-01T00:00:00Z")]},
+    {"scans": [dict(GOOD, scanned_at="0001-01-01T00:00:00+05:00")]},
+    {"scans": [dict(GOOD, scanned_at="9999-12-31T23:59:59-05:00")]},
     {"scans": [dict(GOOD, direction="sideways")]},
     {"scans": [dict(GOOD, extra=1)]},
     {"scans": [GOOD] * 10_000},

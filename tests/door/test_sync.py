@@ -101,7 +101,7 @@ def test_a_late_offline_scan_earlier_than_an_online_check_in_becomes_the_admissi
         api, organiser, door_staff, event, tickets):
     api(organiser).post(f"/api/events/{event.slug}/checkins", {"code": signing.ticket_code(tickets[0])})
     offline = scan(tickets[0], at=0, scan_id="early")
-    offline["scanned_at"] = "2000-01-01T00:00:00+00:00"
+    offline["scanned_at"] = "2001-01-01T00:00:00+00:00"
 
     body = sync(api, door_staff, event, [offline], device="phone-z")
 
@@ -112,11 +112,11 @@ def test_a_late_offline_scan_earlier_than_an_online_check_in_becomes_the_admissi
 
 def test_scans_from_the_future_are_clamped_to_now(api, door_staff, event, tickets):
     future = scan(tickets[0], at=0, scan_id="f1")
-    future["scanned_at"] = "2999-01-01T00:00:00+00:00"
+    future["scanned_at"] = "2099-01-01T00:00:00+00:00"
 
     sync(api, door_staff, event, [future])
 
-    assert RSVP.objects.get(pk=tickets[0].pk).checked_in_at.year < 2999
+    assert RSVP.objects.get(pk=tickets[0].pk).checked_in_at.year < 2099
 
 
 def test_a_sync_is_audited_once_per_batch(api, door_staff, event, tickets):
