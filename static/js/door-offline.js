@@ -14,6 +14,7 @@
     entrance: document.getElementById("entrance"), express: document.getElementById("express"),
     form: document.getElementById("code-form"), input: document.getElementById("code"),
     result: document.getElementById("door-result"), inside: document.getElementById("inside-here"),
+    conflicts: document.getElementById("conflicts"),
   };
   var data = null, byId = {}, byHash = {}, revoked = {}, inside = {}, db = null, syncing = false;
   var device = localStorage.getItem("door-device");
@@ -229,6 +230,8 @@
     allScans().then(function (scans) {
       var queued = scans.filter(function (s) { return !s.synced; }).length;
       els.queued.textContent = String(queued);
+      var conflicts = scans.filter(function (s) { return s.outcome === "conflict"; }).length;
+      els.conflicts.textContent = conflicts ? " · " + conflicts + " of this device's admissions were already made at another door" : "";
       els.inside.textContent = String(Object.keys(inside).filter(function (id) { return inside[id]; }).length);
       if (data) els.dataAge.textContent = new Date(data.generated_at).toLocaleTimeString();
       root.dataset.ready = "yes";
