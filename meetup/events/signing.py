@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -41,10 +41,15 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _fernet() -> Fernet:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"meetup.events.signing",
-                   info=b"event ticket keys").derive(settings.SECRET_KEY.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
+def _fernet() -> MultiFernet:
+    """Encrypts with SECRET_KEY; decrypts with it or any of SECRET_KEY_FALLBACKS, so rotating the
+    secret the Django way keeps every event's tickets valid."""
+    def one(secret: str) -> Fernet:
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"meetup.events.signing",
+                       info=b"event ticket keys").derive(secret.encode())
+        return Fernet(base64.urlsafe_b64encode(derived))
+
+    return MultiFernet([one(settings.SECRET_KEY), *map(one, getattr(settings, "SECRET_KEY_FALLBACKS", []))])
 
 
 def _row(event: Event) -> EventKey:

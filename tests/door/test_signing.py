@@ -169,3 +169,12 @@ def test_my_tickets_and_the_ticket_email_carry_the_signed_code(client, event, ti
     images = [part.get_payload(decode=True) for part in email.message().walk()
               if part.get_content_type() == "image/png"]
     assert ticket_media.qr_png(signing.ticket_code(rsvp)) in images
+
+
+def test_tickets_stay_valid_when_the_secret_key_rotates(event, tickets, settings):
+    code = signing.ticket_code(tickets[0])
+    signing._KEYS.clear()
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-brand-new-secret-key-" + "y" * 40
+
+    assert signing.ticket_code(tickets[0]) == code
