@@ -28,6 +28,9 @@ RUN /venv/bin/pip install --no-deps .
 
 FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/venv/bin:$PATH DATA_DIR=/data
+# Fonts for printed badges: DejaVu (Latin, Greek, Cyrillic, Arabic, Hebrew) and Droid Sans Fallback (CJK).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-droid-fallback \
+    && rm -rf /var/lib/apt/lists/*
 # /models is the gpu worker's model cache volume; a new volume takes the owner from the image.
 RUN useradd --create-home --uid 1000 meetup && mkdir -p /data /models && chown meetup:meetup /data /models
 WORKDIR /app

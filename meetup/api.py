@@ -6,6 +6,7 @@ from meetup.accounts.auth import TokenAuth
 from meetup.broadcasts.api import router as broadcasts_router
 from meetup.demos.api import router as demos_router
 from meetup.events.api import router as events_router
+from meetup.events.door_api import router as door_router
 from meetup.events.offers_api import router as offers_router
 from meetup.events.registration_api import router as registration_router
 from meetup.events.venues_api import router as venues_router
@@ -28,6 +29,7 @@ api.add_router("", events_router)
 api.add_router("", offers_router)
 api.add_router("", venues_router)
 api.add_router("", registration_router)
+api.add_router("", door_router)
 api.add_router("", broadcasts_router)
 api.add_router("", showcase_router)
 api.add_router("", program_router)

@@ -29,4 +29,5 @@ def dashboard(request, slug: str):
         "sources": selectors.rsvps_by_source(event),
         "reconfirm": selectors.reconfirmation_counts(event),
         "open_offers": selectors.offers_of(event, status="open").count(),
+        "entrances": selectors.entrance_counts(event), "conflicts": selectors.scan_conflicts(event),
     })

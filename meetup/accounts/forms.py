@@ -10,6 +10,7 @@ class ProfileForm(forms.Form):
                                    help_text="How other attendees see you. Defaults to your username.")
     hub_username = forms.CharField(max_length=96, required=False, label="Hugging Face Hub username",
                                    help_text="Shown beside your name where you choose to appear on who's going.")
+    pronouns = forms.CharField(max_length=40, required=False, help_text="Printed on your badge, e.g. she/her.")
     phone = PhoneNumberField(required=False, help_text="International format, e.g. +14155550123.",
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     sms_opt_in = forms.BooleanField(required=False, label=SMS_WORDING)

@@ -64,6 +64,7 @@ def profile_update(
     user: User,
     source: str,
     display_name=UNSET,
+    pronouns=UNSET,
     phone=UNSET,
     sms_opt_in=UNSET,
     email_opt_in=UNSET,
@@ -90,6 +91,8 @@ def profile_update(
         hub_username = (hub_username or "").strip().removeprefix("@")
         if hub_username and not HUB_USERNAME.fullmatch(hub_username):
             errors["hub_username"] = ["A Hugging Face Hub username: letters, digits, '-', '_' or '.', at most 96."]
+    if pronouns is not UNSET and len(pronouns or "") > 40:
+        errors["pronouns"] = ["Use at most 40 characters."]
     wants_sms = user.sms_opt_in if sms_opt_in is UNSET else sms_opt_in
     if wants_sms and not new_phone and "phone" not in errors:
         errors["sms_opt_in"] = ["Add a phone number before turning on text messages."]
@@ -105,13 +108,15 @@ def profile_update(
             consent_set(user=user, channel="sms", granted=False, source=source)
         if display_name is not UNSET:
             user.display_name = (display_name or "").strip()
+        if pronouns is not UNSET:
+            user.pronouns = (pronouns or "").strip()
         if phone is not UNSET:
             user.phone = new_phone
         if language is not UNSET:
             user.language = language
         if hub_username is not UNSET:
             user.hub_username = hub_username
-        user.save(update_fields=["display_name", "phone", "language", "hub_username"])
+        user.save(update_fields=["display_name", "pronouns", "phone", "language", "hub_username"])
         if sms_opt_in is not UNSET:
             consent_set(user=user, channel="sms", granted=sms_opt_in, source=source)
         if email_opt_in is not UNSET:

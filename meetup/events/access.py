@@ -9,8 +9,8 @@ from meetup.events.models import Event
 from meetup.events.roles import can_check_in, can_manage_event
 
 
-def visible_event(request, slug: str, *, counts: bool = True, caller: bool = True) -> Event:
-    event = selectors.event_visible_to(request.user, slug, counts=counts, caller=caller)
+def visible_event(request, slug: str, *, counts: bool = True, caller: bool = True, door: bool = False) -> Event:
+    event = selectors.event_visible_to(request.user, slug, counts=counts, caller=caller, door=door)
     if event is None:
         raise Http404("No such event.")
     return event
@@ -25,7 +25,7 @@ def managed_event(request, slug: str, *, counts: bool = True) -> Event:
 
 def door_event(request, slug: str, *, counts: bool = True) -> Event:
     """The event for the door page and check-in API: organisers and door staff."""
-    event = visible_event(request, slug, counts=counts)
+    event = visible_event(request, slug, counts=counts, door=True)
     if not can_check_in(request.user, event):
         raise PermissionDenied("Only this event's organisers and door staff may check people in.")
     return event

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt, StrictStr
 from meetup.accounts.auth import public
 from meetup.accounts.roles import is_organiser
 from meetup.events import access, exports, selectors, services, sources
-from meetup.events.models import RSVP, Event, Venue
+from meetup.events.models import RSVP, Entrance, Event, Venue
 from meetup.lib.errors import Refused
 
 router = Router(tags=["events"])
@@ -188,13 +188,16 @@ class MoveOut(Schema):
 class CheckinIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    code: StrictStr = Field(..., min_length=1, max_length=64)
+    code: StrictStr = Field(..., pattern=r"^[\x21-\x7e]{1,128}$", description="a signed M1. code or a plain one")
+    entrance: StrictInt | None = Field(None, ge=1, le=2**31 - 1, description="an entrance id of this event")
+    direction: Literal["entry", "exit"] = "entry"
 
 
 class CheckinOut(Schema):
     status: str
-    checked_in_at: datetime
+    checked_in_at: datetime | None
     user: UserRef
+    answers: list[list[str]] = Field(default_factory=list, description="answers shown at check-in: [label, value]")
 
 
 def _venue(slug: str | None) -> Venue | None:
@@ -319,15 +322,24 @@ def rsvp_csv(request, slug: str, status: RsvpStatus | None = None,
              summary="Check a ticket in (organisers and door staff)")
 def checkin_create(request, slug: str, payload: CheckinIn):
     event = access.door_event(request, slug, counts=False)
-    result = services.checkin(event=event, code=payload.code, actor=request.user)
+    entrance = None
+    if payload.entrance is not None:
+        entrance = Entrance.objects.filter(event=event, pk=payload.entrance).first()
+        if entrance is None:
+            raise ValidationError({"entrance": ["No such entrance for this event."]})
+    result = services.checkin(event=event, code=payload.code, actor=request.user, entrance=entrance,
+                              direction=payload.direction)
     if result.outcome == "not_found":
         raise Refused("not_found", "No ticket with this code for this event.", status=404)
     rsvp = result.rsvp
     if result.outcome == "not_going":
         raise Refused("not_going", f"{rsvp.user.public_name} is {rsvp.get_status_display().lower()}, not going.")
+    if result.outcome == "not_inside":
+        raise Refused("not_inside", f"{rsvp.user.public_name} is not inside.")
     user = UserRef(username=rsvp.user.username, display_name=rsvp.user.public_name)
     status = 201 if result.outcome == "checked_in" else 200
-    return status, CheckinOut(status=result.outcome, checked_in_at=rsvp.checked_in_at, user=user)
+    return status, CheckinOut(status=result.outcome, checked_in_at=rsvp.checked_in_at, user=user,
+                              answers=[list(p) for p in selectors.checkin_answers(event, [rsvp.pk]).get(rsvp.pk, [])])
 
 
 

@@ -244,7 +244,12 @@ class RSVP(models.Model):
     # 128 random bits: a code cannot be guessed, and one that is not in the table admits nobody.
     ticket_code = models.CharField(max_length=32, unique=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    # The first admission (the earliest, once offline scans are synced).
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # In the venue now: set by an admitted entry, cleared by an exit, only ever by a conditional
+    # UPDATE (or under the row lock while replaying synced scans), so the headcount is a count of
+    # true flags and eight doors scanning at once never count a person twice.
+    inside = models.BooleanField(default=False, db_default=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # The status this person was last emailed about. A difference from `status` is an email owed:
     # the row is its own outbox, written in the same transaction as the change it reports.
@@ -449,3 +454,73 @@ class Reconfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"Reconfirmation of RSVP {self.rsvp_id}: {self.answer or 'silent'}"
+class EventKey(models.Model):
+    """The Ed25519 key pair that signs an event's tickets (one per event, made on first use).
+
+    The public key goes to door devices so they can verify tickets offline; the private key never
+    leaves the server and is stored encrypted with a key derived from SECRET_KEY (meetup/events/signing.py).
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="signing_key")
+    public_key = models.BinaryField(max_length=32)
+    private_key_encrypted = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Ticket key of {self.event_id}"
+
+
+class Entrance(models.Model):
+    """A named check-in point of an event (North door, Side gate)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="entrances")
+    name = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "name"], name="one_entrance_name_per_event")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scan(models.Model):
+    """One entry or exit scan of a ticket, online or synced from a device that scanned offline.
+
+    `scan_id` is the device's idempotency key: a batch sent twice records each scan once. The
+    outcome of every scan of one ticket is decided by replaying its scans in `scanned_at` order
+    (meetup/events/services/door.py), so the earliest admission is kept and a second admission
+    while inside, from another device, is a `conflict`.
+    """
+
+    class Direction(models.TextChoices):
+        ENTRY = "entry", "Entry"
+        EXIT = "exit", "Exit"
+
+    class Outcome(models.TextChoices):
+        ADMITTED = "admitted", "Admitted"
+        DUPLICATE = "duplicate", "Already inside"
+        CONFLICT = "conflict", "Admitted at another door"
+        EXITED = "exited", "Left"
+        NOT_INSIDE = "not_inside", "Exit without entry"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scans")
+    rsvp = models.ForeignKey(RSVP, on_delete=models.CASCADE, related_name="scans")
+    entrance = models.ForeignKey(Entrance, null=True, blank=True, on_delete=models.SET_NULL, related_name="scans")
+    direction = models.CharField(max_length=5, choices=Direction.choices, default=Direction.ENTRY)
+    scanned_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    scan_id = models.CharField(max_length=64)
+    device = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    offline = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["scanned_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "scan_id"], name="one_scan_per_scan_id")]
+        indexes = [models.Index(fields=["rsvp", "scanned_at"], name="scan_rsvp_time"),
+                   models.Index(fields=["event", "outcome"], name="scan_event_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.rsvp_id} at {self.scanned_at:%H:%M:%S} ({self.outcome})"

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from meetup.events import selectors, tickets
+from meetup.events import selectors, signing, tickets
 from meetup.events.models import RSVP, Invitation
 from meetup.lib import emails
 
@@ -46,7 +46,7 @@ def rsvp_email(*, event, user, kind: str):
         context["position"] = selectors.waitlist_position(rsvp)
     else:
         attachments.append((f"{event.slug}.ics", tickets.event_ics(event), "text/calendar"))
-        images.append(emails.InlineImage("ticket-qr", tickets.qr_png(rsvp.ticket_code)))
+        images.append(emails.InlineImage("ticket-qr", tickets.qr_png(signing.ticket_code(rsvp))))
     template = "rsvp-waitlisted" if kind == "waitlisted" else "rsvp-ticket"
     return emails.build(template, to=user.email, context=context, attachments=attachments, inline_images=images)
 

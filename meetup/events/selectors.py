@@ -3,14 +3,27 @@ counts, RSVPs and waitlist positions, tickets, venue availability, the forecast,
 
 Invariant 7 lives with the callers: contact data is only read where events.roles allows it."""
 
+import hashlib
 from datetime import timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from meetup.events import forecast
-from meetup.events.models import RSVP, Answer, Booking, CapacityShard, Event, Offer, Question, Reconfirmation, Venue
+from meetup.events import forecast, signing
+from meetup.events.models import (
+    RSVP,
+    Answer,
+    Booking,
+    CapacityShard,
+    Entrance,
+    Event,
+    Offer,
+    Question,
+    Reconfirmation,
+    Scan,
+    Venue,
+)
 from meetup.events.roles import can_manage_event
 
 
@@ -48,7 +61,7 @@ def event_list_for(user) -> QuerySet[Event]:
     return _with_counts(events)
 
 
-def event_visible_to(user, slug: str, *, counts: bool = True, caller: bool = True) -> Event | None:
+def event_visible_to(user, slug: str, *, counts: bool = True, caller: bool = True, door: bool = False) -> Event | None:
     """The event with `slug` if `user` may see it: drafts only for their organisers and staff.
 
     In the same query, unless turned off for a hot path: the going and waitlist counts, and
@@ -60,6 +73,9 @@ def event_visible_to(user, slug: str, *, counts: bool = True, caller: bool = Tru
     if caller and user.is_authenticated:
         events = events.annotate(caller_organises=Exists(
             Event.organisers.through.objects.filter(event=OuterRef("pk"), user=user.pk)))
+        if door:  # the door's hot path: whether the caller is door staff too (roles.can_check_in)
+            events = events.annotate(caller_at_door=Exists(
+                Event.door_staff.through.objects.filter(event=OuterRef("pk"), user=user.pk)))
     try:
         event = (_with_counts(events) if counts else events).get()
     except Event.DoesNotExist:
@@ -119,9 +135,75 @@ def rsvp_list(event: Event, *, status: str = "", search: str = "", checked_in: s
 
 
 def checkin_counts(event: Event) -> dict:
-    return RSVP.objects.filter(event=event, status=RSVP.Status.GOING).aggregate(
-        going=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False))
+    """Going, checked in (ever) and inside now: one query. `inside` is exact across doors because
+    only conditional updates flip it (services/checkin.py, services/door.py)."""
+    return RSVP.objects.filter(event=event).aggregate(
+        going=Count("id", filter=Q(status=RSVP.Status.GOING)),
+        checked_in=Count("id", filter=Q(status=RSVP.Status.GOING, checked_in_at__isnull=False)),
+        inside=Count("id", filter=Q(inside=True)),
     )
+
+
+def entrance_counts(event: Event) -> list[dict]:
+    """Per entrance (None: scans with no entrance): admissions, exits and conflicts, from the scan log."""
+    rows = (Scan.objects.filter(event=event).values("entrance_id", "entrance__name")
+            .annotate(entries=Count("id", filter=Q(outcome=Scan.Outcome.ADMITTED)),
+                      exits=Count("id", filter=Q(outcome=Scan.Outcome.EXITED)),
+                      conflicts=Count("id", filter=Q(outcome=Scan.Outcome.CONFLICT)))
+            .order_by("entrance__name"))
+    named = {e.pk: e.name for e in Entrance.objects.filter(event=event)}
+    counts = {row["entrance_id"]: row for row in rows}
+    result = [{"id": pk, "name": name, "entries": counts.get(pk, {}).get("entries", 0),
+               "exits": counts.get(pk, {}).get("exits", 0), "conflicts": counts.get(pk, {}).get("conflicts", 0)}
+              for pk, name in named.items()]
+    if None in counts:
+        row = counts[None]
+        result.append({"id": None, "name": "No entrance given", "entries": row["entries"], "exits": row["exits"],
+                       "conflicts": row["conflicts"]})
+    return result
+
+
+def scan_conflicts(event: Event, *, limit: int = 50) -> list[dict]:
+    """Tickets admitted at two doors while offline: each conflicting scan with the admission kept."""
+    conflicts = list(Scan.objects.filter(event=event, outcome=Scan.Outcome.CONFLICT)
+                     .select_related("rsvp__user", "entrance").order_by("-scanned_at")[:limit])
+    kept = {}
+    for scan in Scan.objects.filter(rsvp_id__in={c.rsvp_id for c in conflicts}, outcome=Scan.Outcome.ADMITTED
+                                    ).select_related("entrance").order_by("scanned_at"):
+        kept.setdefault(scan.rsvp_id, []).append(scan)
+    result = []
+    for scan in conflicts:
+        earlier = [k for k in kept.get(scan.rsvp_id, []) if k.scanned_at <= scan.scanned_at]
+        result.append({"scan": scan, "name": scan.rsvp.user.public_name, "kept": earlier[-1] if earlier else None})
+    return result
+
+
+def door_data(event: Event) -> dict:
+    """What a door device needs to scan offline: the public key, the tickets of everyone going
+    (id, name, a hash of the older plain code, answers shown at check-in), revocations and entrances.
+
+    Plain ticket codes are bearer secrets, so devices get SHA-256 hashes of them, never the codes.
+    """
+    going = list(RSVP.objects.filter(event=event, status=RSVP.Status.GOING).order_by("pk")
+                 .values_list("pk", "ticket_code", "user__display_name", "user__first_name", "user__username",
+                              "checked_in_at", "inside"))
+    answers = checkin_answers(event, [row[0] for row in going])
+    tickets = [{"id": pk, "name": display or first or username,
+                "code_hash": signing.b64url(hashlib.sha256(code.encode()).digest()[:16]),
+                "answers": [list(pair) for pair in answers.get(pk, [])],
+                "checked_in": checked_in_at is not None, "inside": inside}
+               for pk, code, display, first, username, checked_in_at, inside in going]
+    revoked = list(RSVP.objects.filter(event=event).exclude(status=RSVP.Status.GOING).order_by("pk")
+                   .values_list("pk", flat=True))
+    return {
+        "event": {"id": event.pk, "slug": event.slug, "title": event.title},
+        "key": {"alg": "Ed25519", "format": signing.PREFIX,
+                "public_key": signing.b64url(signing.public_key_bytes(event))},
+        "tickets": tickets,
+        "revocations": revoked,
+        "entrances": [{"id": e.pk, "name": e.name} for e in Entrance.objects.filter(event=event)],
+        "generated_at": timezone.now(),
+    }
 
 
 def tickets_for(user) -> QuerySet[RSVP]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import is_organiser
 from meetup.audit.models import AuditEntry
-from meetup.events import access, exports, selectors, services, sources, tickets
+from meetup.events import access, exports, selectors, services, signing, sources, tickets
 from meetup.events.forms import AnswersForm, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
 from meetup.events.models import RSVP, Booking, CalendarFeed, Venue
 from meetup.events.roles import can_manage_event, can_see_contacts
@@ -138,7 +138,7 @@ def my_tickets(request):
     rsvps = list(selectors.tickets_for(request.user))
     for rsvp in rsvps:
         if rsvp.status == RSVP.Status.GOING:
-            rsvp.qr = tickets.qr_svg(rsvp.ticket_code)
+            rsvp.qr = tickets.qr_svg(signing.ticket_code(rsvp))
         else:
             rsvp.position = selectors.waitlist_position(rsvp)
     feed = CalendarFeed.objects.filter(user=request.user).first()
@@ -289,6 +289,20 @@ def capacity_change(request, slug: str):
 def door(request, slug: str):
     event = access.door_event(request, slug)
     return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event)})
+
+
+def door_service_worker(request):
+    """The door's service worker, served from the site root so it may control /events/<slug>/door/."""
+    response = render(request, "events/door-sw.js", content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def door_manifest(request, slug: str):
+    """Web app manifest: the door page installs as an app on a phone or tablet."""
+    event = access.visible_event(request, slug, counts=False)
+    return render(request, "events/door.webmanifest", {"event": event}, content_type="application/manifest+json")
 
 
 @login_required

@@ -14,6 +14,7 @@
       var now = Date.now();
       if (code === lastCode && now - lastAt < 3000) return;  // the same ticket held in front of the camera
       lastCode = code; lastAt = now;
+      if (window.doorReady && window.doorReady()) { window.doorScan(code); return; }  // checked on this device
       input.value = code;
       if (window.htmx) { window.htmx.trigger(form, "submit"); } else { form.submit(); }
     }

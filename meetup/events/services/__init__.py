@@ -1,7 +1,8 @@
 """Every write of the events app, by subject:
 
 - `rsvps`: events, capacity and RSVPs (never overbook; the waitlist in arrival order);
-- `checkin`: the door (a ticket admits once);
+- `checkin`: the door online (a ticket admits once while its holder is inside);
+- `door`: entrances and scans synced from devices that scanned offline (earliest admission kept);
 - `venues`: venues, holds and bookings (never double-booked), venue moves, forecast alerts;
 - `team`: co-organisers and door staff, invited by email and accepting;
 - `questions`: registration questions and attendees' typed answers;
@@ -22,6 +23,7 @@ from meetup.events.services.approvals import (
 )
 from meetup.events.services.calendars import calendar_feed_get_or_create, calendar_feed_revoke
 from meetup.events.services.checkin import CheckinResult, checkin
+from meetup.events.services.door import ScanIn, entrance_create, scans_sync
 from meetup.events.services.offers import (
     offer_claim,
     offer_decline,
@@ -62,8 +64,8 @@ __all__ = [
     "invite_link_rotate", "question_create", "question_delete", "question_update", "rsvp_approve", "rsvp_decline",
     "rsvp_details_update", "rsvps_decide",
     "CheckinResult", "HOLD_MINUTES", "booking_confirm", "booking_create", "booking_release", "capacity_change",
-    "checkin", "event_create", "event_update", "forecast_alerts_check", "holds_expire", "rsvp_cancel",
-    "rsvp_create", "rsvp_promote", "venue_create", "venue_move",
+    "ScanIn", "checkin", "entrance_create", "event_create", "event_update", "forecast_alerts_check", "holds_expire",
+    "rsvp_cancel", "rsvp_create", "rsvp_promote", "scans_sync", "venue_create", "venue_move",
     "offer_claim", "offer_decline", "offer_from_token", "offer_token", "offers_expire",
     "reconfirmation_answer", "reconfirmation_from_token", "reconfirmation_token", "reconfirmations_ask",
     "reconfirmations_due",
