@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from meetup.lib.bounds import validate_datetime
+
 
 class Broadcast(models.Model):
     """A message to an event's audience, or the stream of one kind of automatic message
@@ -66,7 +68,7 @@ class Broadcast(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    scheduled_for = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True, validators=[validate_datetime])
     # Texts are never delivered after this (the end of the event, by default).
     valid_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from meetup.lib.bounds import validate_datetime
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -48,8 +50,8 @@ class Booking(models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="bookings")
     event = models.ForeignKey("Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_datetime])
+    ends_at = models.DateTimeField(validators=[validate_datetime])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
@@ -77,13 +79,13 @@ class Event(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_datetime])
+    ends_at = models.DateTimeField(validators=[validate_datetime])
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     capacity = models.PositiveIntegerField()
-    rsvp_opens_at = models.DateTimeField(null=True, blank=True)
-    rsvp_closes_at = models.DateTimeField(null=True, blank=True)
+    rsvp_opens_at = models.DateTimeField(null=True, blank=True, validators=[validate_datetime])
+    rsvp_closes_at = models.DateTimeField(null=True, blank=True, validators=[validate_datetime])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     code_of_conduct_url = models.URLField(blank=True)
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organised_events", blank=True)

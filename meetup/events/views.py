@@ -14,6 +14,7 @@ from meetup.events import access, exports, selectors, services, tickets
 from meetup.events.forms import AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
 from meetup.events.models import RSVP, Booking, Venue
 from meetup.events.roles import can_manage_event, can_see_contacts
+from meetup.lib.bounds import bounded_int
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors, bind_in_zone
 
@@ -207,7 +208,8 @@ def door_checkin(request, slug: str):
     event = access.door_event(request, slug, counts=False)
     code = request.POST.get("code", "")
     if request.POST.get("rsvp"):
-        code = RSVP.objects.filter(event=event, pk=request.POST["rsvp"]).values_list("ticket_code", flat=True).first()
+        rsvp_id = bounded_int(request.POST["rsvp"])
+        code = RSVP.objects.filter(event=event, pk=rsvp_id).values_list("ticket_code", flat=True).first()
     result = services.checkin(event=event, code=code or "", actor=request.user)
     if request.headers.get("HX-Request"):
         return render(request, "events/_door_result.html", {"event": event, "result": result})

@@ -5,6 +5,7 @@ from ninja import Field, Router, Schema
 from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
 from meetup.accounts.auth import public
+from meetup.lib.bounds import BIGINT_MAX, Id
 from meetup.program import access, selectors, services
 from meetup.program.models import SCORE_MAX, SCORE_MIN, Application, Call
 
@@ -84,7 +85,7 @@ class ApplicationPatch(Schema):
 class ScoreIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    criterion: StrictInt
+    criterion: StrictInt = Field(..., ge=1, le=BIGINT_MAX)
     value: StrictInt = Field(..., ge=SCORE_MIN, le=SCORE_MAX)
 
 
@@ -191,14 +192,14 @@ def application_list(request):
 
 @router.get("/program/applications/{int:pk}", response=ApplicationOut,
             summary="An application: yours, one you judge, or one of a call you organise")
-def application_detail(request, pk: int):
+def application_detail(request, pk: Id):
     application, role = access.application_role(request, pk)
     return _application_out(application, role)
 
 
 @router.patch("/program/applications/{int:pk}", response=ApplicationOut,
               summary="Change your application (until the deadline)")
-def application_update(request, pk: int, payload: ApplicationPatch):
+def application_update(request, pk: Id, payload: ApplicationPatch):
     application = access.own_application(request, pk)
     changes = payload.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
@@ -208,27 +209,27 @@ def application_update(request, pk: int, payload: ApplicationPatch):
 
 
 @router.post("/program/applications/{int:pk}/submit", response=ApplicationOut, summary="Submit (until the deadline)")
-def application_submit(request, pk: int):
+def application_submit(request, pk: Id):
     application = services.application_submit(application=access.own_application(request, pk), user=request.user)
     return _application_out(application, "applicant")
 
 
 @router.post("/program/applications/{int:pk}/withdraw", response=ApplicationOut,
              summary="Withdraw (until the deadline)")
-def application_withdraw(request, pk: int):
+def application_withdraw(request, pk: Id):
     application = services.application_withdraw(application=access.own_application(request, pk), user=request.user)
     return _application_out(application, "applicant")
 
 
 @router.get("/program/applications/{int:pk}/scores", response=ScoresOut,
             summary="Scores: organisers see all; a judge sees others' only once they have scored")
-def scores_detail(request, pk: int):
+def scores_detail(request, pk: Id):
     application, role = access.application_role(request, pk)
     return _scores_out(application, request.user, role)
 
 
 @router.put("/program/applications/{int:pk}/scores", response=ScoresOut, summary="Your scorecard (judges)")
-def scores_put(request, pk: int, payload: ReviewIn):
+def scores_put(request, pk: Id, payload: ReviewIn):
     application = access.judged_application(request, pk)
     services.review_save(application=application, judge=request.user, comment=payload.comment,
                          scores={s.criterion: s.value for s in payload.scores})
@@ -237,7 +238,7 @@ def scores_put(request, pk: int, payload: ReviewIn):
 
 @router.post("/program/applications/{int:pk}/conflict", response={201: dict},
              summary="Declare a conflict of interest (judges): the application leaves your queue")
-def conflict_declare(request, pk: int, payload: ConflictIn):
+def conflict_declare(request, pk: Id, payload: ConflictIn):
     application = access.judged_application(request, pk)
     services.conflict_declare(application=application, judge=request.user, reason=payload.reason)
     return 201, {"conflict": True}

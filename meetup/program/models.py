@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from meetup.events.models import validate_timezone
+from meetup.lib.bounds import validate_datetime
 
 SCORE_MIN, SCORE_MAX = 1, 10
 
@@ -18,8 +19,8 @@ class Call(models.Model):
     title = models.CharField(max_length=160)
     slug = models.SlugField(max_length=160, unique=True)
     description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
-    opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
+    opens_at = models.DateTimeField(validators=[validate_datetime])
+    closes_at = models.DateTimeField(validators=[validate_datetime])
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone],
                                 help_text="Opening and closing times are shown in this time zone.")
     winners = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)],

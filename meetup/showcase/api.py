@@ -8,6 +8,7 @@ from pydantic import ConfigDict, StrictBool, StrictStr
 
 from meetup.accounts.auth import public
 from meetup.events.models import Event
+from meetup.lib.bounds import Id
 from meetup.showcase import access, selectors, services
 from meetup.showcase.models import Collection, Project
 
@@ -104,7 +105,7 @@ class ProjectFilter(Schema):
     library: str = Field("", max_length=64)
     event: str = Field("", max_length=120, description="an event's slug")
     sort: Literal["trending", "newest", "most_liked"] = "trending"
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(24, ge=1, le=100)
 
 
@@ -226,13 +227,13 @@ def collection_create(request, payload: CollectionIn):
 
 @router.get("/collections/{int:pk}", response=CollectionOut, auth=public,
             summary="A public collection, or one of yours")
-def collection_detail(request, pk: int):
+def collection_detail(request, pk: Id):
     return _collection_out(request, access.visible_collection(request, pk))
 
 
 @router.post("/collections/{int:pk}/projects", response={200: CollectionOut, 201: CollectionOut},
              summary="Add a project to your collection")
-def collection_add(request, pk: int, payload: CollectionItemIn):
+def collection_add(request, pk: Id, payload: CollectionItemIn):
     collection = access.owned_collection(request, pk)
     project = selectors.project_for(request.user, payload.project)
     if project is None:
@@ -243,7 +244,7 @@ def collection_add(request, pk: int, payload: CollectionItemIn):
 
 @router.delete("/collections/{int:pk}/projects/{slug}", response=CollectionOut,
                summary="Remove a project from your collection")
-def collection_remove(request, pk: int, slug: str):
+def collection_remove(request, pk: Id, slug: str):
     collection = access.owned_collection(request, pk)
     project = Project.objects.filter(slug=slug).first()
     if project is None or not services.collection_remove(collection=collection, project=project, user=request.user):

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from hubsync.models import HubModel
 from meetup.accounts.roles import can_moderate
+from meetup.lib.bounds import bounded_int
 from meetup.showcase.models import Collection, Comment, Like, Project, ProjectLink, Report, Visibility
 
 SORTS = {
@@ -117,7 +118,7 @@ class Page:
 
 
 def page_of(queryset, number, size: int) -> Page:
-    number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+    number = bounded_int(number, maximum=100_000) or 1
     start = (number - 1) * size
     rows = list(queryset[start:start + size + 1])
     return Page(rows[:size], number, len(rows) > size)

@@ -9,6 +9,7 @@ from meetup.accounts.roles import can_moderate
 from meetup.events import access as event_access
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors
+from meetup.lib.redirects import redirect_next
 from meetup.showcase import access, exports, selectors, services
 from meetup.showcase.forms import CollectionForm, CommentForm, ProjectForm, ReportForm
 from meetup.showcase.models import Comment, Project, Report
@@ -102,7 +103,7 @@ def like(request, slug: str):
     project.liked = liked
     if request.headers.get("HX-Request"):
         return render(request, "showcase/_like.html", {"project": project})
-    return redirect(request.POST.get("next") or reverse("project_detail", args=[slug]))
+    return redirect_next(request, reverse("project_detail", args=[slug]))
 
 
 # --- Comments -------------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ def moderate(request, kind: str, key: str, action: str):
     else:
         services.content_restore(moderator=request.user, **target)
         messages.success(request, "Restored: visible again.")
-    return redirect(request.POST.get("next") or reverse("moderation_queue"))
+    return redirect_next(request, reverse("moderation_queue"))
 
 
 @login_required
