@@ -29,15 +29,19 @@ class Broadcast(models.Model):
         TEAM = "team", "Team invitations"
         FORECAST = "forecast", "Forecast alerts"
         MODERATION = "moderation", "Moderation outcomes"
+        PROGRAM_TEAM = "program_team", "Invitations to application teams"
+        PROJECT_TEAM = "project_team", "Invitations to project teams"
 
     # Kinds the platform sends by itself; organisers compose announcements and logistics.
-    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION)
+    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION,
+                 Kind.PROGRAM_TEAM, Kind.PROJECT_TEAM)
     # Answers to what the person did themselves (their ticket, their application's outcome, their
     # report) or to their role (an invitation, an alert to organisers): sent even to those who
     # unsubscribed from announcements, as long as the address works.
-    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION)
+    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.PROGRAM_TEAM,
+                     Kind.PROJECT_TEAM)
     # Kinds with one stream per event (or one site-wide stream when they have no event).
-    STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION)
+    STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.PROGRAM_TEAM, Kind.PROJECT_TEAM)
 
     class Audience(models.TextChoices):
         GOING = "going", "Going"
