@@ -10,6 +10,8 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DataError
 from django.http import HttpResponse, JsonResponse
 
+from meetup.lib.errors import Refused
+
 _NUL_ESCAPES = (b"\\u0000", b"\\U0000")
 
 
@@ -65,6 +67,8 @@ class RefuseBadInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, Refused):  # a page that did not expect this refusal
+            return bad_request(request, exception.code, exception.detail, status=exception.status)
         if isinstance(exception, DataError):
             return bad_request(request, "invalid", "A value is out of range or not allowed.")
         return None

@@ -10,7 +10,7 @@ from meetup.accounts.auth import public
 from meetup.events.models import Event
 from meetup.lib.bounds import Id
 from meetup.showcase import access, selectors, services
-from meetup.showcase.models import Collection, Project
+from meetup.showcase.models import Collection, Project, ProjectInvitation
 
 router = Router(tags=["projects"])
 
@@ -118,7 +118,8 @@ class ProjectIn(Schema):
     repository_url: StrictStr = ""
     demo_url: StrictStr = ""
     event: StrictStr | None = Field(None, description="an event's slug")
-    team: list[StrictStr] = Field(default_factory=list, description="usernames; you are on the team already")
+    team: list[StrictStr] = Field(default_factory=list, max_length=12,
+                                  description="usernames to invite (they join once they accept); you are on it")
     hub_links: list[StrictStr] = Field(default_factory=list, max_length=5,
                                        description="Hub ids or URLs: `org/name`, `datasets/org/name`, links")
 
@@ -172,6 +173,43 @@ def _collection_out(request, collection: Collection) -> Collection:
     collection.project_slugs = list(selectors.collection_projects(collection, user=request.user)
                                     .values_list("slug", flat=True))
     return collection
+
+
+class ProjectInvitationOut(Schema):
+    id: int
+    project: str
+    title: str
+    invited_by: str | None
+
+    @staticmethod
+    def resolve_project(obj):
+        return obj.project.slug
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.project.title
+
+    @staticmethod
+    def resolve_invited_by(obj):
+        return obj.invited_by.public_name if obj.invited_by else None
+
+
+class InvitationAnswerOut(Schema):
+    id: int
+    status: str
+
+
+@router.get("/project-invitations", response=list[ProjectInvitationOut],
+            summary="Invitations to project teams for you")
+def invitation_list(request):
+    return list(selectors.invitations_for(request.user))
+
+
+@router.post("/project-invitations/{int:pk}/{action}", response=InvitationAnswerOut,
+             summary="Accept or decline an invitation to a project's team")
+def invitation_answer(request, pk: Id, action: Literal["accept", "decline"]):
+    return services.project_invitation_respond(invitation=ProjectInvitation(pk=pk), user=request.user,
+                                               accept=action == "accept")
 
 
 @router.get("/projects", response=ProjectPage, auth=public, summary="The project gallery")
