@@ -8,8 +8,9 @@ from tests.factories import EventFactory, RSVPFactory
 
 def _change_form_data(event) -> dict:
     data = {k: v for k, v in model_to_dict(event).items() if v is not None and k not in ("organisers", "door_staff")}
-    data.update({"starts_at_0": event.starts_at.strftime("%Y-%m-%d"), "starts_at_1": event.starts_at.strftime("%H:%M:%S"),
-                 "ends_at_0": event.ends_at.strftime("%Y-%m-%d"), "ends_at_1": event.ends_at.strftime("%H:%M:%S")})
+    for name in ("starts_at", "ends_at"):
+        when = getattr(event, name)
+        data.update({f"{name}_0": when.strftime("%Y-%m-%d"), f"{name}_1": when.strftime("%H:%M:%S")})
     for prefix in ("bookings", "invitations"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     return data
