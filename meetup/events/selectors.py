@@ -105,6 +105,15 @@ def rsvp_list(event: Event, *, status: str = "", search: str = "", checked_in: s
     return rsvps
 
 
+def door_search(event: Event, query: str) -> QuerySet[RSVP]:
+    """People going to `event` found at the door by name or ticket code, never by email or phone:
+    door staff must not be able to confirm an address by typing part of it."""
+    return RSVP.objects.filter(event=event, status=RSVP.Status.GOING).select_related("user").filter(
+        Q(user__display_name__icontains=query) | Q(user__first_name__icontains=query)
+        | Q(user__last_name__icontains=query) | Q(ticket_code__istartswith=query)
+    ).order_by("created_at", "id")
+
+
 def checkin_counts(event: Event) -> dict:
     return RSVP.objects.filter(event=event, status=RSVP.Status.GOING).aggregate(
         going=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False))

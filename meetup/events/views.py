@@ -17,6 +17,7 @@ from meetup.events.roles import can_manage_event, can_see_contacts
 from meetup.lib.bounds import bounded_int
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors, bind_in_zone
+from meetup.lib.limits import refuse_over
 
 
 def event_detail(request, slug: str):
@@ -195,8 +196,9 @@ def door_counts(request, slug: str):
 @login_required
 def door_search(request, slug: str):
     event = access.door_event(request, slug)
-    q = request.GET.get("q", "").strip()
-    rsvps = selectors.rsvp_list(event, status=RSVP.Status.GOING, search=q)[:20] if len(q) >= 2 else []
+    q = request.GET.get("q", "").strip()[:100]
+    refuse_over("door-search", request.user.pk)
+    rsvps = selectors.door_search(event, q)[:20] if len(q) >= 2 else []
     return render(request, "events/_door_search.html", {
         "event": event, "rsvps": rsvps, "q": q, "show_contacts": can_see_contacts(request.user, event)})
 
