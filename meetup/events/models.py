@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from meetup.lib.bounds import validate_datetime
+from meetup.lib.slugs import validate_not_reserved
 
 
 def validate_timezone(value: str) -> None:
@@ -15,7 +16,7 @@ def validate_timezone(value: str) -> None:
 
 class Venue(models.Model):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, validators=[validate_not_reserved])
     address = models.TextField()
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     capacity_standing = models.PositiveIntegerField()
@@ -77,7 +78,7 @@ class Event(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, validators=[validate_not_reserved])
     description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
     starts_at = models.DateTimeField(validators=[validate_datetime])
     ends_at = models.DateTimeField(validators=[validate_datetime])

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 from meetup.events.models import validate_timezone
 from meetup.lib.bounds import validate_datetime
+from meetup.lib.slugs import validate_not_reserved
 
 SCORE_MIN, SCORE_MAX = 1, 10
 
@@ -17,7 +18,7 @@ class Call(models.Model):
     most `winners` accepted."""
 
     title = models.CharField(max_length=160)
-    slug = models.SlugField(max_length=160, unique=True)
+    slug = models.SlugField(max_length=160, unique=True, validators=[validate_not_reserved])
     description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
     opens_at = models.DateTimeField(validators=[validate_datetime])
     closes_at = models.DateTimeField(validators=[validate_datetime])

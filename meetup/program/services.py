@@ -11,12 +11,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from meetup.broadcasts.models import Broadcast
 from meetup.broadcasts.services import automatic_send, deliveries_enqueue
 from meetup.lib.errors import Refused
 from meetup.lib.limits import refuse_over
+from meetup.lib.slugs import unique_slug
 from meetup.program import selectors
 from meetup.program.models import (
     SCORE_MAX,
@@ -61,12 +61,7 @@ def _validated(obj, exclude=()) -> None:
 
 # --- Calls ----------------------------------------------------------------------------------------
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:140] or "call"
-    slug, n = base, 1
-    while Call.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(Call, title, fallback="call", max_length=140)
 
 
 def _call_checked(call: Call) -> None:
@@ -119,6 +114,8 @@ def call_create(*, organiser, title: str, opens_at: datetime, closes_at: datetim
     call = Call(title=title, slug=slug or "", description=description, opens_at=opens_at, closes_at=closes_at,
                 timezone=timezone, winners=winners, anonymised=anonymised)
     _call_checked(call)
+    if slug:
+        _validated(call, exclude=[f.name for f in Call._meta.fields if f.name != "slug"])
     panel = _users(judges, "judges")
     others = _users(organisers, "organisers")
     with transaction.atomic():
@@ -147,6 +144,8 @@ def call_update(*, call: Call, questions=None, criteria=None, judges=None, organ
     for name, value in changes.items():
         setattr(call, name, value)
     _call_checked(call)
+    if slug:
+        _validated(call, exclude=[f.name for f in Call._meta.fields if f.name != "slug"])
     panel = _users(judges, "judges") if judges is not None else None
     others = _users(organisers, "organisers") if organisers is not None else None
     if others is not None and not others:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from meetup.lib.slugs import validate_not_reserved
+
 
 class Visibility(models.TextChoices):
     VISIBLE = "visible", "Visible"
@@ -16,7 +18,7 @@ class Project(models.Model):
     """
 
     title = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
+    slug = models.SlugField(max_length=140, unique=True, validators=[validate_not_reserved])
     summary = models.CharField(max_length=280, help_text="One or two sentences for the gallery.")
     description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
     repository_url = models.URLField(blank=True)

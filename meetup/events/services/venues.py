@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
@@ -18,6 +17,7 @@ from meetup.events import selectors, signals
 from meetup.events.models import Booking, Event, ForecastAlert, Venue
 from meetup.events.services.rsvps import capacity_change
 from meetup.lib.errors import Refused
+from meetup.lib.slugs import unique_slug
 
 # --- Venues and bookings --------------------------------------------------------------------------
 HOLD_MINUTES = 48 * 60
@@ -30,7 +30,7 @@ def venue_create(**fields) -> Venue:
     """Add a venue to the catalogue. Raises ValidationError keyed by field."""
     venue = Venue(**fields)
     if not venue.slug:
-        venue.slug = slugify(venue.name)[:120] or "venue"
+        venue.slug = unique_slug(Venue, venue.name, fallback="venue", max_length=120)
     venue.full_clean()
     venue.save()
     return venue
