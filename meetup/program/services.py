@@ -144,8 +144,6 @@ def call_update(*, call: Call, questions=None, criteria=None, judges=None, organ
     for name, value in changes.items():
         setattr(call, name, value)
     _call_checked(call)
-    if slug:
-        _validated(call, exclude=[f.name for f in Call._meta.fields if f.name != "slug"])
     panel = _users(judges, "judges") if judges is not None else None
     others = _users(organisers, "organisers") if organisers is not None else None
     if others is not None and not others:
