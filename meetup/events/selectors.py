@@ -105,6 +105,19 @@ def rsvp_list(event: Event, *, status: str = "", search: str = "", checked_in: s
     return rsvps
 
 
+def venue_bookings(venue, user) -> list:
+    """A venue's active bookings from now on, for its page; each has `shown_event`: its event when
+    that is published or the caller runs it, else None (a draft's title never leaks)."""
+    bookings = list(venue.bookings.filter(ends_at__gte=timezone.now(), status__in=Booking.ACTIVE)
+                    .select_related("event").order_by("starts_at"))
+    mine = set(Event.objects.filter(organisers=user).values_list("pk", flat=True)) if user.is_authenticated else set()
+    for booking in bookings:
+        event = booking.event
+        visible = event is not None and (event.status != Event.Status.DRAFT or event.pk in mine or user.is_staff)
+        booking.shown_event = event if visible else None
+    return bookings
+
+
 def door_search(event: Event, query: str) -> QuerySet[RSVP]:
     """People going to `event` found at the door by name or ticket code, never by email or phone:
     door staff must not be able to confirm an address by typing part of it."""

@@ -82,8 +82,9 @@ def _organiser(request):
         raise PermissionDenied("Only organisers manage venues.")
 
 
-@router.get("/venues", response=list[VenueDetail], summary="Venues, or those free for a time range")
+@router.get("/venues", response=list[VenueDetail], summary="Venues, or those free for a time range (organisers)")
 def venue_list(request, query: Query[Availability]):
+    _organiser(request)  # the same rule as the venue pages
     if (query.starts_at is None) != (query.ends_at is None):
         raise ValidationError({"ends_at": ["Give both starts_at and ends_at, or neither."]})
     if query.starts_at:

@@ -12,7 +12,7 @@ from meetup.accounts.roles import is_organiser
 from meetup.audit.models import AuditEntry
 from meetup.events import access, exports, selectors, services, tickets
 from meetup.events.forms import AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
-from meetup.events.models import RSVP, Booking, Venue
+from meetup.events.models import RSVP, Venue
 from meetup.events.roles import can_manage_event, can_see_contacts
 from meetup.lib.bounds import bounded_int
 from meetup.lib.errors import Refused
@@ -259,8 +259,8 @@ def venue_create(request):
 def venue_detail(request, slug: str):
     _organiser_only(request)
     venue = get_object_or_404(Venue, slug=slug)
-    bookings = venue.bookings.filter(ends_at__gte=timezone.now(), status__in=Booking.ACTIVE).select_related("event")
-    return render(request, "events/venue.html", {"venue": venue, "bookings": bookings})
+    return render(request, "events/venue.html", {"venue": venue,
+                                                 "bookings": selectors.venue_bookings(venue, request.user)})
 
 
 @login_required
