@@ -339,6 +339,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SESSION_COOKIE_SECURE else None
 X_FRAME_OPTIONS = "DENY"
 
+# --- Security headers and proxies ------------------------------------------------------------------
+# How many reverse proxies of ours stand in front (each appends to X-Forwarded-For): the client's
+# address for every per-address limit is read behind exactly this many (meetup/lib/net.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,6 +8,7 @@ from pydantic import ConfigDict, StrictBool, StrictStr
 from meetup.accounts.auth import public
 from meetup.demos import selectors, services
 from meetup.lib.bounds import INT_MAX, Id
+from meetup.lib.net import client_ip
 from meetup.showcase import access
 
 router = Router(tags=["demos"])
@@ -90,7 +91,7 @@ def demo_configure(request, slug: str, payload: DemoIn):
 @router.post("/projects/{slug}/demo", response={202: RunOut}, summary="Try the demo: queue a run")
 def run_create(request, slug: str, payload: RunIn):
     _, demo = _demo(request, slug)
-    run = services.demo_run_create(demo=demo, user=request.user, ip=request.META.get("REMOTE_ADDR"),
+    run = services.demo_run_create(demo=demo, user=request.user, ip=client_ip(request),
                                    text=payload.input)
     return 202, run
 
