@@ -92,6 +92,8 @@ class Event(models.Model):
     organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organised_events", blank=True)
     # Check-in only: the door page and the check-in API, nothing else.
     door_staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="door_events", blank=True)
+    # The last waitlist place handed out (capacity.waitlist_place): each waitlisted RSVP takes the next.
+    waitlist_last = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,6 +158,9 @@ class RSVP(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     # Arrival time: the waitlist is ordered by (created_at, id).
     created_at = models.DateTimeField()
+    # The place taken when this RSVP was waitlisted (capacity.waitlist_place), in the same order as
+    # created_at, so two people are never told the same place.
+    waitlist_seq = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # 128 random bits: a code cannot be guessed, and one that is not in the table admits nobody.
     ticket_code = models.CharField(max_length=32, unique=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
@@ -172,6 +177,8 @@ class RSVP(models.Model):
             models.Index(fields=["event", "status", "created_at", "id"], name="rsvp_event_status_order"),
             # The organiser's list and exports in arrival order, any status: a page reads 100 rows, not all.
             models.Index(fields=["event", "created_at", "id"], name="rsvp_event_arrival"),
+            models.Index(fields=["event", "waitlist_seq"], name="rsvp_waitlist_place",
+                         condition=Q(status="waitlisted")),
             models.Index(fields=["id"], name="rsvp_email_owed",
                          condition=Q(status__in=["going", "waitlisted"]) & ~Q(notified_status=models.F("status"))),
         ]

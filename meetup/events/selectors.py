@@ -73,7 +73,12 @@ def waitlist_position(rsvp: RSVP) -> int | None:
     """1 for the head of the waitlist; None when not waitlisted."""
     if rsvp.status != RSVP.Status.WAITLISTED:
         return None
-    ahead = RSVP.objects.filter(event_id=rsvp.event_id, status=RSVP.Status.WAITLISTED).filter(
+    waiting = RSVP.objects.filter(event_id=rsvp.event_id, status=RSVP.Status.WAITLISTED)
+    if rsvp.waitlist_seq is not None:
+        # Places follow commit order (capacity.waitlist_place): everyone ahead has committed.
+        return waiting.filter(Q(waitlist_seq__lt=rsvp.waitlist_seq)
+                              | Q(waitlist_seq__isnull=True, created_at__lt=rsvp.created_at)).count() + 1
+    ahead = waiting.filter(
         Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, id__lt=rsvp.id)
     )
     return ahead.count() + 1
