@@ -72,3 +72,19 @@ class RefuseBadInputMiddleware:
         if isinstance(exception, DataError):
             return bad_request(request, "invalid", "A value is out of range or not allowed.")
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """The camera only on the door page (its QR scanner); no microphone or location anywhere."""
+
+    CAMERA_PAGES = frozenset({"door"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        camera = "(self)" if match is not None and match.url_name in self.CAMERA_PAGES else "()"
+        response.setdefault("Permissions-Policy", f"camera={camera}, microphone=(), geolocation=()")
+        return response
