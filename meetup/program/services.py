@@ -242,7 +242,12 @@ def _team_set(application: Application, members, *, actor) -> None:
     creator_id = application.created_by_id
     wanted = {m.pk for m in members} | {creator_id}
     now = timezone.now()
-    TeamMember.objects.filter(application=application).exclude(user_id__in=wanted).delete()
+    leaving = TeamMember.objects.filter(application=application).exclude(user_id__in=wanted)
+    judging = leaving.filter(user__in=application.call.judges.all()).select_related("user")
+    if judging:
+        names = ", ".join(sorted(m.user.username for m in judging))
+        raise ValidationError({"team": [f"Judges of this call stay on the teams they are on: {names}."]})
+    leaving.delete()
     TeamInvitation.objects.filter(application=application, status=TeamInvitation.Status.PENDING).exclude(
         user_id__in=wanted).update(status=TeamInvitation.Status.REVOKED, responded_at=now)
     have = set(application.members.values_list("user_id", flat=True)) | set(
@@ -271,7 +276,7 @@ def team_invitation_respond(*, invitation: TeamInvitation, user, accept: bool) -
     """Accept or decline an invitation to an application's team, as the person invited. Accepting
     needs the call open, the person not a judge of it and on no other application to it."""
     with transaction.atomic():
-        locked = TeamInvitation.objects.select_for_update().select_related("application__call").filter(
+        locked = TeamInvitation.objects.select_for_update(of=("self",)).select_related("application__call").filter(
             pk=invitation.pk, user=user).first()
         if locked is None:
             raise Refused("not_found", "No such invitation.", status=404)

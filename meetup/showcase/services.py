@@ -127,7 +127,7 @@ def _team_change(project: Project, people, *, actor) -> None:
 def project_invitation_respond(*, invitation: ProjectInvitation, user, accept: bool) -> ProjectInvitation:
     """Accept or decline an invitation to a project's team, as the person invited."""
     with transaction.atomic():
-        locked = ProjectInvitation.objects.select_for_update().select_related("project").filter(
+        locked = ProjectInvitation.objects.select_for_update(of=("self",)).select_related("project").filter(
             pk=invitation.pk, user=user).first()
         if locked is None:
             raise Refused("not_found", "No such invitation.", status=404)

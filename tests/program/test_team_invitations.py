@@ -97,3 +97,14 @@ def test_a_judge_cannot_accept_an_old_invitation_after_becoming_a_judge(call, at
     with pytest.raises(Refused) as refused:
         services.team_invitation_respond(invitation=application.invitations.get(), user=newcomer, accept=True)
     assert refused.value.code == "judge"
+
+
+def test_an_applicant_cannot_remove_a_judge_from_the_team_to_make_their_scores_count(call, attendee, during, api):
+    newcomer = UserFactory()
+    application = make_application(call, attendee, newcomer)
+    call.judges.add(newcomer)
+
+    response = api(attendee).patch(f"/api/program/applications/{application.pk}", {"team": []})
+
+    assert response.status_code == 400
+    assert application.members.filter(user=newcomer).exists()
