@@ -96,10 +96,15 @@ def main():
             cursor.execute("SELECT count(*) FROM events_rsvp WHERE event_id = %s", [event.pk])
             return cursor.fetchone()[0]
 
-    with stack.gunicorn(workers=args.workers) as base:
+    # The same gunicorn also serves a bare read (bench/bare.py): the ceiling the real reads are measured against.
+    with stack.gunicorn(workers=args.workers, app="bare") as base:
         surge = stack.wrk(f"{base}/api/events/{event.slug}/rsvp", RSVP_SCRIPT, connections=CLIENTS, duration=300,
                           args=(2, handle.name), until=stack.reached(created, args.users))
         read = stack.wrk(f"{base}/api/events/{event.slug}", READ_SCRIPT, connections=CLIENTS,
+                         duration=args.seconds, args=(tokens[0],))
+        page = stack.wrk(f"{base}/events/{event.slug}/", READ_SCRIPT, connections=CLIENTS,
+                         duration=args.seconds, args=(tokens[0],))
+        bare = stack.wrk(f"{base}/bare/events/{event.slug}", READ_SCRIPT, connections=CLIENTS,
                          duration=args.seconds, args=(tokens[0],))
     os.unlink(handle.name)
     hot_row_tps = stack.pgbench(HOT_ROW_SCRIPT, clients=CLIENTS, seconds=args.seconds)
@@ -117,6 +122,9 @@ def main():
         "rsvp_p99_ms": surge["p99_ms"], "http_errors": surge["errors"],
         "hot_row_pgbench_tps": round(hot_row_tps, 1), "ratio_vs_hot_row": round(rsvps_per_s / hot_row_tps, 3),
         "read_per_s": round(read["per_s"], 1), "ratio_vs_read": round(rsvps_per_s / read["per_s"], 3),
+        "page_per_s": round(page["per_s"], 1), "bare_read_per_s": round(bare["per_s"], 1),
+        "read_vs_bare": round(read["per_s"] / bare["per_s"], 3),
+        "page_vs_bare": round(page["per_s"] / bare["per_s"], 3),
         "going": going.count(), "waitlisted": waiting.count(), "shard_sum": shards,
         "overbooked": max(0, going.count() - args.capacity),
         "waitlist_after_going": bool(last_going and first_waiting and last_going <= first_waiting),

@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "meetup.lib.requestid.RequestIdMiddleware",
     "meetup.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "meetup.lib.middleware.RefuseBadInputMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "meetup.lib.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (the language switcher's choice), before common (its redirects).
@@ -334,6 +337,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+ACCOUNT_ADAPTER = "meetup.accounts.adapters.AccountAdapter"  # usernames are handles, never the email's local part
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -424,6 +428,28 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security headers and proxies ------------------------------------------------------------------
+# How many reverse proxies of ours stand in front (each appends to X-Forwarded-For): the client's
+# address for every per-address limit is read behind exactly this many (meetup/lib/net.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+SECURE_REFERRER_POLICY = "same-origin"
+# Scripts, styles and frames from this site only (no inline scripts: behaviour lives in static/js);
+# images also from the Hub, as Markdown allows (meetup/lib/markdown.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https://huggingface.co", "https://cdn-uploads.huggingface.co"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Operations: logs, errors, metrics --------------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")

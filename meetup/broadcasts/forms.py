@@ -6,6 +6,7 @@ from django import forms
 from meetup.broadcasts.models import Broadcast
 from meetup.broadcasts.render import PLACEHOLDERS
 from meetup.events.forms import LocalDateTimeInput
+from meetup.lib.bounds import BoundedDateTimeField
 
 PLACEHOLDER_HELP = "Placeholders: " + ", ".join(f"{{{name}}} ({what})" for name, what in PLACEHOLDERS.items()) + "."
 
@@ -20,7 +21,7 @@ class BroadcastForm(forms.Form):
     audience = forms.ChoiceField(choices=Broadcast.Audience.choices, initial=Broadcast.Audience.GOING)
     subject = forms.CharField(max_length=200, required=False, help_text="For emails.")
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000, help_text=PLACEHOLDER_HELP)
-    scheduled_for = forms.DateTimeField(required=False, widget=LocalDateTimeInput(), label="Send at (optional)",
+    scheduled_for = BoundedDateTimeField(required=False, widget=LocalDateTimeInput(), label="Send at (optional)",
                                         help_text="In the event's time zone; leave empty to send now.")
 
     def __init__(self, *args, event, **kwargs):

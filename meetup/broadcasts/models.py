@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from meetup.lib.bounds import validate_datetime
+
 
 class Broadcast(models.Model):
     """A message to an event's audience, or the stream of one kind of automatic message
@@ -31,18 +33,20 @@ class Broadcast(models.Model):
         OFFER = "offer", "Waitlist offers"
         RECONFIRM = "reconfirm", "Still coming?"
         REMINDER = "reminder", "Reminders"
+        PROGRAM_TEAM = "program_team", "Invitations to application teams"
+        PROJECT_TEAM = "project_team", "Invitations to project teams"
 
     # Kinds the platform sends by itself; organisers compose announcements and logistics.
     AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT,
-                 Kind.OFFER, Kind.RECONFIRM, Kind.REMINDER)
+                 Kind.OFFER, Kind.RECONFIRM, Kind.REMINDER, Kind.PROGRAM_TEAM, Kind.PROJECT_TEAM)
     # Answers to what the person did themselves (their ticket, their application's outcome, their
     # report) or to their role (an invitation, an alert to organisers): sent even to those who
     # unsubscribed from announcements, as long as the address works.
     TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT, Kind.OFFER,
-                     Kind.RECONFIRM, Kind.REMINDER)
+                     Kind.RECONFIRM, Kind.REMINDER, Kind.PROGRAM_TEAM, Kind.PROJECT_TEAM)
     # Kinds with one stream per event (or one site-wide stream when they have no event).
     STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT, Kind.OFFER, Kind.RECONFIRM,
-               Kind.REMINDER)
+               Kind.REMINDER, Kind.PROGRAM_TEAM, Kind.PROJECT_TEAM)
     # Texts of these kinds wait for the end of quiet hours in the recipient's time zone.
     QUIET = (Kind.ANNOUNCEMENT, Kind.REMINDER)
 
@@ -75,7 +79,7 @@ class Broadcast(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    scheduled_for = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True, validators=[validate_datetime])
     # Texts are never delivered after this (the end of the event, by default).
     valid_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

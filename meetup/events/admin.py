@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from meetup.audit.models import AuditEntry
 from meetup.events import services
@@ -47,11 +49,28 @@ class EventAdmin(EventScopedAdmin):
     search_fields = ["title", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["organisers", "door_staff"]
     raw_id_fields = ["venue"]
     # Capacity and venue moves promote the waitlist and message people: their own pages do that.
-    readonly_fields = ["capacity", "reconfirm_asked_at", "created_at", "updated_at", "ical_sequence", "invite_token"]
+    # Co-organisers and door staff join by accepting an invitation from the team page (services/
+    # team.py, audited), never by being picked from a list of every account here.
+    exclude = ["organisers", "door_staff"]
+    readonly_fields = ["capacity", "team", "reconfirm_asked_at", "created_at", "updated_at", "ical_sequence",
+                       "invite_token"]
     inlines = [BookingInline, InvitationInline]
+
+    @admin.display(description="Team")
+    def team(self, event):
+        if not event.pk:
+            return "Invite co-organisers and door staff from the event's team page once it exists."
+        names = ", ".join(u.public_name for u in event.organisers.all()) or "—"
+        door = ", ".join(u.public_name for u in event.door_staff.all()) or "—"
+        return format_html('Organisers: {} · Door staff: {} · <a href="{}">Invite or remove on the team page</a>',
+                           names, door, reverse("event_team", args=[event.slug]))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.organisers.exists():
+            form.instance.organisers.add(request.user)
 
 
 def _rsvp_row(rsvp):
@@ -62,7 +81,8 @@ def _rsvp_row(rsvp):
 @admin.register(RSVP)
 class RSVPAdmin(EventScopedAdmin, ReadOnlyAdmin):
     list_display = ["user", "event", "status", "contact", "created_at", "checked_in_at"]
-    list_filter = ["status", ("checked_in_at", admin.EmptyFieldListFilter), "event"]
+    # Only the events in the caller's own (scoped) rows: never other organisers' drafts.
+    list_filter = ["status", ("checked_in_at", admin.EmptyFieldListFilter), ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__email", "user__display_name"]
     date_hierarchy = "created_at"
     list_select_related = ["user", "event"]

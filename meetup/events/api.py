@@ -6,12 +6,13 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
 from meetup.accounts.auth import public
 from meetup.accounts.roles import is_organiser
 from meetup.events import access, exports, selectors, services, sources
 from meetup.events.models import RSVP, Entrance, Event, Venue
+from meetup.lib.bounds import BoundedDatetime
 from meetup.lib.errors import Refused
 
 router = Router(tags=["events"])
@@ -57,16 +58,16 @@ class EventIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: StrictStr = Field(..., min_length=1, max_length=200)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: BoundedDatetime
+    ends_at: BoundedDatetime
     timezone: StrictStr
     capacity: StrictInt = Field(..., ge=0, le=1_000_000)
     slug: StrictStr | None = Field(None, max_length=120)
     description: StrictStr = ""
     venue: StrictStr | None = Field(None, description="a venue's slug")
     status: Literal["draft", "published"] = "draft"
-    rsvp_opens_at: AwareDatetime | None = None
-    rsvp_closes_at: AwareDatetime | None = None
+    rsvp_opens_at: BoundedDatetime | None = None
+    rsvp_closes_at: BoundedDatetime | None = None
     code_of_conduct_url: StrictStr = ""
     step_free_access: StrictBool | None = None
     hearing_loop: StrictBool | None = None
@@ -86,14 +87,14 @@ class EventPatch(Schema):
 
     title: StrictStr = Field(None, min_length=1, max_length=200)
     description: StrictStr = None
-    starts_at: AwareDatetime = None
-    ends_at: AwareDatetime = None
+    starts_at: BoundedDatetime = None
+    ends_at: BoundedDatetime = None
     timezone: StrictStr = None
     capacity: StrictInt = Field(None, ge=0, le=1_000_000)
     venue: StrictStr | None = Field(None, description="a venue's slug, or null to clear it")
     status: Literal["draft", "published", "cancelled"] = None
-    rsvp_opens_at: AwareDatetime | None = None
-    rsvp_closes_at: AwareDatetime | None = None
+    rsvp_opens_at: BoundedDatetime | None = None
+    rsvp_closes_at: BoundedDatetime | None = None
     code_of_conduct_url: StrictStr = None
     step_free_access: StrictBool | None = Field(None, description="null: not known yet")
     hearing_loop: StrictBool | None = None
@@ -169,7 +170,7 @@ class RsvpFilter(Schema):
     status: RsvpStatus | None = None
     question: int | None = Field(None, ge=1, le=2**62, description="only RSVPs that answered this question")
     answer: str = Field("", max_length=200, description="with `question`: answers containing this text")
-    page: int = Field(1, ge=1, le=1_000_000)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(100, ge=1, le=500)
 
 

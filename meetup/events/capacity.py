@@ -103,6 +103,8 @@ def place_new(*, event: Event, user) -> RSVP | None:
         with transaction.atomic():
             rsvp.status = _take_seat_or_waitlist(event.pk)
             rsvp.created_at = timezone.now()
+            if rsvp.status == RSVP.Status.WAITLISTED:
+                rsvp.waitlist_seq, rsvp.created_at = waitlist_place(event.pk)
             rsvp.save(force_insert=True)
     except IntegrityError as exc:
         if _is_duplicate_rsvp(exc):
@@ -122,9 +124,10 @@ def place_again(*, rsvp: RSVP) -> str | None:
     """Bring a cancelled RSVP back as a new arrival. None if it is no longer cancelled."""
     with transaction.atomic():
         status = _take_seat_or_waitlist(rsvp.event_id)
+        seq, arrived = waitlist_place(rsvp.event_id) if status == RSVP.Status.WAITLISTED else (None, timezone.now())
         updated = RSVP.objects.filter(pk=rsvp.pk, status=RSVP.Status.CANCELLED).update(
-            status=status, created_at=timezone.now(), cancelled_at=None, promoted_at=None, checked_in_at=None,
-            ticket_code=new_ticket_code(),
+            status=status, created_at=arrived, cancelled_at=None, promoted_at=None, checked_in_at=None,
+            ticket_code=new_ticket_code(), waitlist_seq=seq,
         )
         if not updated:
             transaction.set_rollback(True)
@@ -138,13 +141,28 @@ def place_requested(*, rsvp: RSVP) -> str | None:
     cancelled by someone else first); the seat taken is then given back by the rollback."""
     with transaction.atomic():
         status = _take_seat_or_waitlist(rsvp.event_id)
+        seq, arrived = waitlist_place(rsvp.event_id) if status == RSVP.Status.WAITLISTED else (None, timezone.now())
         updated = RSVP.objects.filter(pk=rsvp.pk, status=RSVP.Status.REQUESTED).update(
-            status=status, created_at=timezone.now(), decided_at=timezone.now(),
+            status=status, created_at=arrived, decided_at=timezone.now(), waitlist_seq=seq,
         )
         if not updated:
             transaction.set_rollback(True)
             return None
     return status
+
+
+def waitlist_place(event_id: int):
+    """Inside the transaction that waitlists an RSVP: the event's next waitlist place and the
+    arrival time to record with it. The event row stays locked until commit, so places are handed
+    out in commit order and the arrival time, read after the lock, follows the same order: the
+    place someone is told is never told to anyone else and matches the promotion order."""
+    if _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE events_event SET waitlist_last = waitlist_last + 1 WHERE id = %s "
+                           "RETURNING waitlist_last, clock_timestamp()", [event_id])
+            return cursor.fetchone()
+    Event.objects.filter(pk=event_id).update(waitlist_last=F("waitlist_last") + 1)
+    return Event.objects.values_list("waitlist_last", flat=True).get(pk=event_id), timezone.now()
 
 
 def _take_seat_or_waitlist(event_id: int) -> str:

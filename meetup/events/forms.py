@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 
 from meetup.events.models import Event, Question, Venue
+from meetup.lib.bounds import INT_MAX, BoundedDateTimeField
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
 
@@ -85,9 +86,9 @@ class VenueForm(forms.ModelForm):
 
 
 class AvailabilityForm(forms.Form):
-    starts_at = forms.DateTimeField(widget=LocalDateTimeInput(), label="From (UTC)")
-    ends_at = forms.DateTimeField(widget=LocalDateTimeInput(), label="Until (UTC)")
-    min_capacity = forms.IntegerField(min_value=0, required=False, label="At least (standing)")
+    starts_at = BoundedDateTimeField(widget=LocalDateTimeInput(), label="From (UTC)")
+    ends_at = BoundedDateTimeField(widget=LocalDateTimeInput(), label="Until (UTC)")
+    min_capacity = forms.IntegerField(min_value=0, max_value=INT_MAX, required=False, label="At least (standing)")
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from meetup.lib.bounds import validate_datetime
+from meetup.lib.slugs import validate_not_reserved
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -19,7 +22,7 @@ def validate_timezone(value: str) -> None:
 
 class Venue(models.Model):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, validators=[validate_not_reserved])
     address = models.TextField()
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     capacity_standing = models.PositiveIntegerField()
@@ -54,8 +57,8 @@ class Booking(models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="bookings")
     event = models.ForeignKey("Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_datetime])
+    ends_at = models.DateTimeField(validators=[validate_datetime])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
@@ -109,15 +112,15 @@ class Event(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, validators=[validate_not_reserved])
     description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_datetime])
+    ends_at = models.DateTimeField(validators=[validate_datetime])
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     capacity = models.PositiveIntegerField()
-    rsvp_opens_at = models.DateTimeField(null=True, blank=True)
-    rsvp_closes_at = models.DateTimeField(null=True, blank=True)
+    rsvp_opens_at = models.DateTimeField(null=True, blank=True, validators=[validate_datetime])
+    rsvp_closes_at = models.DateTimeField(null=True, blank=True, validators=[validate_datetime])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     code_of_conduct_url = models.URLField(blank=True)
     # RSVPs start as "requested" and take no seat until an organiser approves them.
@@ -155,6 +158,8 @@ class Event(models.Model):
     reconfirm_asked_at = models.DateTimeField(null=True, blank=True)
     # Reminder texts and emails this many hours before the start ("24,2"; empty: none).
     reminder_hours = models.CharField(max_length=40, blank=True, default="24,2", validators=[validate_reminder_hours])
+    # The last waitlist place handed out (capacity.waitlist_place): each waitlisted RSVP takes the next.
+    waitlist_last = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -241,6 +246,9 @@ class RSVP(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     # Arrival time: the waitlist is ordered by (created_at, id).
     created_at = models.DateTimeField()
+    # The place taken when this RSVP was waitlisted (capacity.waitlist_place), in the same order as
+    # created_at, so two people are never told the same place.
+    waitlist_seq = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # 128 random bits: a code cannot be guessed, and one that is not in the table admits nobody.
     ticket_code = models.CharField(max_length=32, unique=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
@@ -271,6 +279,8 @@ class RSVP(models.Model):
             models.Index(fields=["event", "status", "created_at", "id"], name="rsvp_event_status_order"),
             # The organiser's list and exports in arrival order, any status: a page reads 100 rows, not all.
             models.Index(fields=["event", "created_at", "id"], name="rsvp_event_arrival"),
+            models.Index(fields=["event", "waitlist_seq"], name="rsvp_waitlist_place",
+                         condition=Q(status="waitlisted")),
             models.Index(fields=["id"], name="rsvp_email_owed",
                          condition=Q(status__in=["going", "waitlisted"]) & ~Q(notified_status=models.F("status"))),
         ]

@@ -95,7 +95,12 @@ def waitlist_position(rsvp: RSVP) -> int | None:
     """1 for the head of the waitlist; None when not waitlisted."""
     if rsvp.status != RSVP.Status.WAITLISTED:
         return None
-    ahead = RSVP.objects.filter(event_id=rsvp.event_id, status=RSVP.Status.WAITLISTED).filter(
+    waiting = RSVP.objects.filter(event_id=rsvp.event_id, status=RSVP.Status.WAITLISTED)
+    if rsvp.waitlist_seq is not None:
+        # Places follow commit order (capacity.waitlist_place): everyone ahead has committed.
+        return waiting.filter(Q(waitlist_seq__lt=rsvp.waitlist_seq)
+                              | Q(waitlist_seq__isnull=True, created_at__lt=rsvp.created_at)).count() + 1
+    ahead = waiting.filter(
         Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, id__lt=rsvp.id)
     )
     return ahead.count() + 1
@@ -132,6 +137,28 @@ def rsvp_list(event: Event, *, status: str = "", search: str = "", checked_in: s
             | Q(user__last_name__icontains=search)
         )
     return rsvps
+
+
+def venue_bookings(venue, user) -> list:
+    """A venue's active bookings from now on, for its page; each has `shown_event`: its event when
+    that is published or the caller runs it, else None (a draft's title never leaks)."""
+    bookings = list(venue.bookings.filter(ends_at__gte=timezone.now(), status__in=Booking.ACTIVE)
+                    .select_related("event").order_by("starts_at"))
+    mine = set(Event.objects.filter(organisers=user).values_list("pk", flat=True)) if user.is_authenticated else set()
+    for booking in bookings:
+        event = booking.event
+        visible = event is not None and (event.status != Event.Status.DRAFT or event.pk in mine or user.is_staff)
+        booking.shown_event = event if visible else None
+    return bookings
+
+
+def door_search(event: Event, query: str) -> QuerySet[RSVP]:
+    """People going to `event` found at the door by name or ticket code, never by email or phone:
+    door staff must not be able to confirm an address by typing part of it."""
+    return RSVP.objects.filter(event=event, status=RSVP.Status.GOING).select_related("user").filter(
+        Q(user__display_name__icontains=query) | Q(user__first_name__icontains=query)
+        | Q(user__last_name__icontains=query) | Q(ticket_code__istartswith=query)
+    ).order_by("created_at", "id")
 
 
 def checkin_counts(event: Event) -> dict:

@@ -12,10 +12,12 @@ from meetup.accounts.roles import is_organiser
 from meetup.audit.models import AuditEntry
 from meetup.events import access, exports, selectors, services, signing, sources, tickets
 from meetup.events.forms import AnswersForm, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
-from meetup.events.models import RSVP, Booking, CalendarFeed, Venue
+from meetup.events.models import RSVP, CalendarFeed, Venue
 from meetup.events.roles import can_manage_event, can_see_contacts
+from meetup.lib.bounds import bounded_int
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors, bind_in_zone
+from meetup.lib.limits import refuse_over
 
 
 def _detail_context(request, event, *, answers_form=None, rsvp=None) -> dict:
@@ -314,8 +316,9 @@ def door_counts(request, slug: str):
 @login_required
 def door_search(request, slug: str):
     event = access.door_event(request, slug)
-    q = request.GET.get("q", "").strip()
-    rsvps = list(selectors.rsvp_list(event, status=RSVP.Status.GOING, search=q)[:20]) if len(q) >= 2 else []
+    q = request.GET.get("q", "").strip()[:100]
+    refuse_over("door-search", request.user.pk)
+    rsvps = list(selectors.door_search(event, q)[:20]) if len(q) >= 2 else []
     shown = selectors.checkin_answers(event, [r.pk for r in rsvps])
     for rsvp in rsvps:
         rsvp.checkin_answers = shown.get(rsvp.pk, [])
@@ -330,7 +333,8 @@ def door_checkin(request, slug: str):
     event = access.door_event(request, slug, counts=False)
     code = request.POST.get("code", "")
     if request.POST.get("rsvp"):
-        code = RSVP.objects.filter(event=event, pk=request.POST["rsvp"]).values_list("ticket_code", flat=True).first()
+        rsvp_id = bounded_int(request.POST["rsvp"])
+        code = RSVP.objects.filter(event=event, pk=rsvp_id).values_list("ticket_code", flat=True).first()
     result = services.checkin(event=event, code=code or "", actor=request.user)
     shown = selectors.checkin_answers(event, [result.rsvp.pk]).get(result.rsvp.pk, []) if result.rsvp else []
     if request.headers.get("HX-Request"):
@@ -379,8 +383,8 @@ def venue_create(request):
 def venue_detail(request, slug: str):
     _organiser_only(request)
     venue = get_object_or_404(Venue, slug=slug)
-    bookings = venue.bookings.filter(ends_at__gte=timezone.now(), status__in=Booking.ACTIVE).select_related("event")
-    return render(request, "events/venue.html", {"venue": venue, "bookings": bookings})
+    return render(request, "events/venue.html", {"venue": venue,
+                                                 "bookings": selectors.venue_bookings(venue, request.user)})
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django.core.cache import cache
 
+from meetup.lib.errors import Refused
+
 
 def window_count(key: str, seconds: int) -> int:
     """Count one more hit in a fixed window of `seconds` on the shared cache (Redis in production,
@@ -10,3 +12,24 @@ def window_count(key: str, seconds: int) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=seconds)
         return 1
+
+
+# Fixed windows per person for actions a script could repeat: (allowed, seconds).
+LIMITS = {
+    "like": (60, 60),
+    "project-create": (10, 3600),
+    "team-invite": (30, 3600),
+    "comment-edit": (30, 600),
+    "door-search": (120, 60),
+}
+
+
+def refuse_over(action: str, who, *, n: int = 1) -> None:
+    """Count `n` more of `action` by `who` (a user id or an address) in its window; past its
+    allowance, Refused with a 429 (the API answers it in its error shape, pages show it)."""
+    allowed, seconds = LIMITS[action]
+    count = 0
+    for _ in range(n):
+        count = window_count(f"limit:{action}:{who}", seconds)
+    if count > allowed:
+        raise Refused("rate_limited", f"Too many requests; try again in {seconds // 60 or 1} minute(s).", status=429)

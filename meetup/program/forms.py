@@ -68,7 +68,8 @@ class ApplicationForm(forms.Form):
     pitch = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 8}),
                             help_text="Markdown. What you build, for whom, and why now.")
     team = forms.CharField(required=False, label="Team members",
-                           help_text="Usernames, separated by commas. You are on the team already.")
+                           help_text="Usernames, separated by commas: each person is invited and joins once they "
+                                     "accept. You are on the team already.")
     projects = forms.CharField(required=False, label="Showcase projects",
                                help_text="Addresses (slugs) of projects in the gallery, separated by commas.")
     hub_links = forms.CharField(required=False, label="Hub models", widget=forms.Textarea(attrs={"rows": 2}),
@@ -85,8 +86,10 @@ class ApplicationForm(forms.Form):
     def initial_for(cls, application) -> dict:
         initial = {
             "startup_name": application.startup_name, "pitch": application.pitch,
-            "team": ", ".join(m.user.username for m in application.members.select_related("user")
-                              if m.user_id != application.created_by_id),
+            "team": ", ".join([m.user.username for m in application.members.select_related("user")
+                               if m.user_id != application.created_by_id]
+                              + list(application.invitations.filter(status="pending")
+                                     .values_list("user__username", flat=True))),
             "projects": ", ".join(application.projects.values_list("slug", flat=True)),
             "hub_links": "\n".join(application.hub_links),
         }

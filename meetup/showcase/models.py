@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from meetup.lib.slugs import validate_not_reserved
+
 
 class Visibility(models.TextChoices):
     VISIBLE = "visible", "Visible"
@@ -22,7 +24,7 @@ class Project(models.Model):
     """
 
     title = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
+    slug = models.SlugField(max_length=140, unique=True, validators=[validate_not_reserved])
     summary = models.CharField(max_length=280, help_text="One or two sentences for the gallery.")
     description = models.TextField(blank=True, help_text="Markdown; HTML is removed.")
     repository_url = models.URLField(blank=True)
@@ -188,3 +190,29 @@ class Report(models.Model):
     @property
     def target(self):
         return self.project if self.project_id else self.comment
+
+
+class ProjectInvitation(models.Model):
+    """An invitation to join a project's team. Until the person accepts they are not shown as a
+    member and have no rights on the project."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["project", "user"], condition=models.Q(status="pending"),
+                                               name="one_pending_project_invitation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.project}"

@@ -63,3 +63,10 @@
     });
   });
 })();
+
+// Forms marked data-reset-after-request empty themselves once htmx has sent them (no inline
+// handlers: the Content-Security-Policy allows scripts from files only).
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.target;
+  if (form && form.matches && form.matches("form[data-reset-after-request]")) { form.reset(); }
+});

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
@@ -18,9 +17,12 @@ from meetup.events import selectors, signals
 from meetup.events.models import Booking, Event, ForecastAlert, Venue
 from meetup.events.services.rsvps import capacity_change
 from meetup.lib.errors import Refused
+from meetup.lib.slugs import unique_slug
 
 # --- Venues and bookings --------------------------------------------------------------------------
 HOLD_MINUTES = 48 * 60
+# No booking blocks a venue for longer than this; a confirmed one belongs to an event.
+MAX_BOOKING = timedelta(days=7)
 # Advisory locks taken with two keys live apart from the one-key locks seats use (capacity.py).
 VENUE_LOCK_SPACE = 1
 _ACTIVE = list(Booking.ACTIVE)
@@ -30,15 +32,25 @@ def venue_create(**fields) -> Venue:
     """Add a venue to the catalogue. Raises ValidationError keyed by field."""
     venue = Venue(**fields)
     if not venue.slug:
-        venue.slug = slugify(venue.name)[:120] or "venue"
+        venue.slug = unique_slug(Venue, venue.name, fallback="venue", max_length=120)
     venue.full_clean()
     venue.save()
     return venue
 
 
+def _expiry(*, confirmed: bool, event: Event | None, hold_minutes: int = HOLD_MINUTES) -> datetime | None:
+    """When a booking stops blocking its venue by itself: never for a confirmed booking of an
+    event, after the hold time for anything else (a booking belongs to an event or expires)."""
+    if confirmed and event is not None:
+        return None
+    return timezone.now() + timedelta(minutes=hold_minutes)
+
+
 def holds_expire(*, venue: Venue | None = None) -> int:
-    """Turn holds whose time ran out into `expired`, freeing their venues; returns how many."""
-    stale = Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lte=timezone.now())
+    """Turn holds (and bookings of no event) whose time ran out into `expired`, freeing their
+    venues; returns how many."""
+    stale = Booking.objects.filter(status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED],
+                                   hold_expires_at__lte=timezone.now())
     if venue is not None:
         stale = stale.filter(venue=venue)
     return stale.update(status=Booking.Status.EXPIRED)
@@ -56,10 +68,12 @@ def booking_create(
     """
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": ["A booking must end after it starts."]})
+    if ends_at - starts_at > MAX_BOOKING:
+        raise ValidationError({"ends_at": [f"A booking lasts at most {MAX_BOOKING.days} days."]})
     booking = Booking(
         venue=venue, event=event, starts_at=starts_at, ends_at=ends_at, note=note, created_by=created_by,
         status=Booking.Status.CONFIRMED if confirmed else Booking.Status.HELD,
-        hold_expires_at=None if confirmed else timezone.now() + timedelta(minutes=hold_minutes),
+        hold_expires_at=_expiry(confirmed=confirmed, event=event, hold_minutes=hold_minutes),
     )
     try:
         with transaction.atomic():
@@ -86,12 +100,13 @@ def _overlapping(booking: Booking):
 
 
 def booking_confirm(*, booking: Booking, actor=None) -> Booking:
-    """Confirm a hold that has not expired."""
+    """Confirm a hold that has not expired. Confirmed for an event, it stays; confirmed for no
+    event, it still expires like a hold unless an event takes it (_expiry)."""
     with transaction.atomic():
         updated = Booking.objects.filter(
             Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=timezone.now()),
             pk=booking.pk, status=Booking.Status.HELD,
-        ).update(status=Booking.Status.CONFIRMED, hold_expires_at=None)
+        ).update(status=Booking.Status.CONFIRMED, hold_expires_at=_expiry(confirmed=True, event=booking.event))
         booking.refresh_from_db()
         if not updated and booking.status != Booking.Status.CONFIRMED:
             raise Refused("hold_expired" if booking.status in (Booking.Status.HELD, Booking.Status.EXPIRED)
