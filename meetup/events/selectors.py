@@ -337,6 +337,8 @@ def checkin_answers(event: Event, rsvp_ids) -> dict[int, list[tuple[str, str]]]:
     """What door staff see beside a name: {rsvp id: [(question label, answer text)]} for the
     event's questions marked "show at check-in", in the questions' order; RSVPs of other events
     and unanswered questions are left out. Two queries whatever the number of RSVPs."""
+    if not event.asks_questions:  # the door's hot path pays no query for events that ask nothing
+        return {}
     questions = list(event.questions.filter(show_at_checkin=True).values_list("id", "label"))
     if not questions:
         return {}

@@ -15,38 +15,54 @@ from meetup.lib.errors import Refused
 _NUL_ESCAPES = (b"\\u0000", b"\\U0000")
 
 
-def bad_request(request, error: str, detail: str, *, status: int = 400):
+def bad_request(request, error: str, detail: str, *, status: int = 400, fields: dict | None = None):
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": error, "detail": detail}, status=status)
+        body = {"error": error, "detail": detail}
+        if fields:
+            body["fields"] = fields
+        return JsonResponse(body, status=status)
     return HttpResponse(detail, status=status, content_type="text/plain; charset=utf-8")
 
 
-def _has_nul(value) -> bool:
+def _nul_at(value, path: str = "") -> str | None:
+    """The dotted path of the first key or value holding a NUL ("answers.12"), "" for the top."""
     if isinstance(value, str):
-        return "\x00" in value
+        return path if "\x00" in value else None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return path or "body"
+            found = _nul_at(item, here)
+            if found is not None:
+                return found
     if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+        for index, item in enumerate(value):
+            found = _nul_at(item, f"{path}.{index}" if path else str(index))
+            if found is not None:
+                return found
+    return None
 
 
-def _body_has_nul(request) -> bool:
+def _body_nul_field(request) -> str | None:
+    """Where the body holds a NUL character (a field's name, or "body"); None when it holds none."""
     content_type = request.content_type or ""
     if content_type.startswith("multipart/"):
-        return any(_has_nul(k) or any(_has_nul(v) for v in request.POST.getlist(k)) for k in request.POST)
+        for key in request.POST:
+            if "\x00" in key or any("\x00" in v for v in request.POST.getlist(key)):
+                return key.replace("\x00", "") or "body"
+        return None
     body = request.body
-    if b"\x00" in body:
-        return True
-    if any(escape in body for escape in _NUL_ESCAPES):
-        try:
-            if _has_nul(json.loads(body)):
-                return True
-        except ValueError:
-            pass  # not JSON, or malformed: the view says so
+    if b"\x00" not in body and not any(escape in body for escape in _NUL_ESCAPES) and not (
+            content_type == "application/x-www-form-urlencoded" and b"%00" in body):
+        return None
     if content_type == "application/x-www-form-urlencoded":
-        return b"\x00" in unquote_to_bytes(body.replace(b"+", b" "))
-    return False
+        return _nul_at({k.replace("\x00", ""): v for k, v in request.POST.lists()}) or "body"
+    try:
+        found = _nul_at(json.loads(body))
+    except ValueError:  # not JSON, or malformed: a raw NUL is refused all the same
+        return "body" if b"\x00" in body else None
+    return (found or "body") if found is not None else ("body" if b"\x00" in body else None)
 
 
 class RefuseBadInputMiddleware:
@@ -58,8 +74,10 @@ class RefuseBadInputMiddleware:
             return bad_request(request, "invalid", "The address contains a NUL character.")
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             try:
-                if _body_has_nul(request):
-                    return bad_request(request, "invalid", "The request contains a NUL character.")
+                field = _body_nul_field(request)
+                if field is not None:
+                    return bad_request(request, "invalid", f"{field}: a NUL character is not allowed.",
+                                       fields={field: ["A NUL character is not allowed."]})
             except RequestDataTooBig:
                 return bad_request(request, "too_large", "The request body is too large.", status=413)
             except TooManyFieldsSent:

@@ -21,7 +21,7 @@ def test_existing_usernames_equal_to_the_email_local_part_become_handles(db):
     leaky = UserFactory(username="nora", email="nora@example.org")
     numbered = UserFactory(username="nora.b2", email="Nora.B@example.org")
     chosen = UserFactory(username="hubfan", email="sam@example.org")
-    migration = importlib.import_module("meetup.accounts.migrations.0004_i14_handles_not_email")
+    migration = importlib.import_module("meetup.accounts.migrations.0007_i14_handles_not_email")
 
     migration.email_usernames_to_handles(django_apps, None)
 
