@@ -1,28 +1,16 @@
 """A person in a real browser: sign up, type the emailed code, add a phone number, see it saved."""
 
 import re
-import shutil
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
-
-
 @pytest.fixture
-def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        page = browser.new_context().new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def page(chromium):
+    page = chromium.new_context().new_page()
+    page.set_default_timeout(15_000)
+    return page
 
 
 def test_a_person_signs_up_confirms_the_code_and_saves_a_phone(page, live_server, smtp_inbox):

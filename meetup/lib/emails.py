@@ -40,6 +40,3 @@ def build(name: str, *, to: str, context: dict, attachments=(), inline_images=()
         message.attach(filename, content, mimetype)
     return message
 
-
-def send(name: str, **kwargs) -> None:
-    build(name, **kwargs).send()

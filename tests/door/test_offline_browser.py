@@ -2,7 +2,6 @@
 are checked on the device, queued, and synced once each when the network returns."""
 
 import re
-import shutil
 
 import pytest
 
@@ -12,21 +11,11 @@ from tests.factories import PASSWORD, EventFactory, going
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
-
-
 @pytest.fixture
-def browser_context(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        context.set_default_timeout(15_000)
-        yield context
-        browser.close()
+def browser_context(chromium):
+    context = chromium.new_context()
+    context.set_default_timeout(15_000)
+    return context
 
 
 def sign_in(page, live_server, user):

@@ -2,7 +2,6 @@
 and the door shows the answer marked for check-in."""
 
 import re
-import shutil
 
 import pytest
 
@@ -11,21 +10,11 @@ from meetup.events.models import Answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
-
-
 @pytest.fixture
-def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        page = browser.new_context().new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def page(chromium):
+    page = chromium.new_context().new_page()
+    page.set_default_timeout(15_000)
+    return page
 
 
 def test_an_attendee_answers_the_questions_and_the_door_sees_the_dietary_need(page, live_server, organiser,
