@@ -5,6 +5,14 @@ row of the same PostgreSQL with the same concurrency), and RSVP throughput over 
 Checks zero overbooking and that everyone going arrived before everyone waitlisted.
 
     python bench/rsvp_surge.py [--users 6000] [--capacity 1500] [--workers 4]
+
+With --offers (waitlist offers on): 1,000 going and 2,000 waitlisted by RSVP over HTTP, then 500
+cancellations paced over 10 s while 32 clients claim the offers as they appear (half of them: the
+other half are left to expire, and the expiry job passes those seats on), then a burst of claims of
+the passed-on offers. Reports claims/s beside RSVPs/s (both from the same Python HTTP clients, so
+no wrk is needed), and checks zero overbooking and every freed seat offered exactly once, in order.
+
+    python bench/rsvp_surge.py --offers [--going 1000] [--waiting 2000] [--cancellations 500]
 """
 
 import argparse
@@ -52,7 +60,15 @@ def main():
     parser.add_argument("--capacity", type=int, default=1500)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     parser.add_argument("--seconds", type=int, default=10, help="for the pgbench and read runs")
+    parser.add_argument("--offers", action="store_true", help="the waitlist offers run (see above)")
+    parser.add_argument("--going", type=int, default=1000)
+    parser.add_argument("--waiting", type=int, default=2000)
+    parser.add_argument("--cancellations", type=int, default=500)
     args = parser.parse_args()
+    if args.offers:
+        import offers_surge
+
+        return offers_surge.run(args)
     stack.require("wrk", "pgbench", "psql", "redis-cli")
     stack.fresh_database()
 
@@ -80,10 +96,15 @@ def main():
             cursor.execute("SELECT count(*) FROM events_rsvp WHERE event_id = %s", [event.pk])
             return cursor.fetchone()[0]
 
-    with stack.gunicorn(workers=args.workers) as base:
+    # The same gunicorn also serves a bare read (bench/bare.py): the ceiling the real reads are measured against.
+    with stack.gunicorn(workers=args.workers, app="bare") as base:
         surge = stack.wrk(f"{base}/api/events/{event.slug}/rsvp", RSVP_SCRIPT, connections=CLIENTS, duration=300,
                           args=(2, handle.name), until=stack.reached(created, args.users))
         read = stack.wrk(f"{base}/api/events/{event.slug}", READ_SCRIPT, connections=CLIENTS,
+                         duration=args.seconds, args=(tokens[0],))
+        page = stack.wrk(f"{base}/events/{event.slug}/", READ_SCRIPT, connections=CLIENTS,
+                         duration=args.seconds, args=(tokens[0],))
+        bare = stack.wrk(f"{base}/bare/events/{event.slug}", READ_SCRIPT, connections=CLIENTS,
                          duration=args.seconds, args=(tokens[0],))
     os.unlink(handle.name)
     hot_row_tps = stack.pgbench(HOT_ROW_SCRIPT, clients=CLIENTS, seconds=args.seconds)
@@ -101,6 +122,9 @@ def main():
         "rsvp_p99_ms": surge["p99_ms"], "http_errors": surge["errors"],
         "hot_row_pgbench_tps": round(hot_row_tps, 1), "ratio_vs_hot_row": round(rsvps_per_s / hot_row_tps, 3),
         "read_per_s": round(read["per_s"], 1), "ratio_vs_read": round(rsvps_per_s / read["per_s"], 3),
+        "page_per_s": round(page["per_s"], 1), "bare_read_per_s": round(bare["per_s"], 1),
+        "read_vs_bare": round(read["per_s"] / bare["per_s"], 3),
+        "page_vs_bare": round(page["per_s"] / bare["per_s"], 3),
         "going": going.count(), "waitlisted": waiting.count(), "shard_sum": shards,
         "overbooked": max(0, going.count() - args.capacity),
         "waitlist_after_going": bool(last_going and first_waiting and last_going <= first_waiting),

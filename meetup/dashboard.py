@@ -26,4 +26,8 @@ def dashboard(request, slug: str):
         "suggestions": suggestions, "slots": slots, "slot_max": max((n for _, n in slots), default=0),
         "broadcasts": [(b, broadcast_counts(b)) for b in broadcasts_of(event)[:5]],
         "reports": open_reports_for_event(event)[:5],
+        "sources": selectors.rsvps_by_source(event),
+        "reconfirm": selectors.reconfirmation_counts(event),
+        "open_offers": selectors.offers_of(event, status="open").count(),
+        "entrances": selectors.entrance_counts(event), "conflicts": selectors.scan_conflicts(event),
     })

@@ -22,11 +22,38 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 
 
+PUBLIC_BASE_URL = (env_url("PUBLIC_BASE_URL", ("http", "https")) or "http://127.0.0.1:8000").rstrip("/")
+PUBLIC_HOST = urlsplit(PUBLIC_BASE_URL).hostname or "localhost"
+# A deployment names its address; on the embedded defaults the site only answers on loopback.
+DEPLOYED = bool(env_str("PUBLIC_BASE_URL") or env_str("ALLOWED_HOSTS"))
+
+_KEY_FIX = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+_PLACEHOLDER_KEYS = ("change-me", "changeme", "replace-me", "django-insecure", "secret", "collectstatic")
+
+
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR."""
-    key = env_str("SECRET_KEY")
+    """SECRET_KEY or the contents of SECRET_KEY_FILE; on the embedded defaults, one generated once
+    into DATA_DIR. Every host of a deployment must share one real key: links signed by one host
+    (unsubscribe, tickets, invitations) are checked by another."""
+    key, key_file = env_str("SECRET_KEY"), env_str("SECRET_KEY_FILE")
+    if key and key_file:
+        raise ImproperlyConfigured("Set SECRET_KEY or SECRET_KEY_FILE, not both.")
+    if key_file:
+        try:
+            key = Path(key_file).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"SECRET_KEY_FILE={key_file!r} cannot be read: {exc.strerror}.") from None
     if key:
+        if not DEBUG and (len(key) < 50 or len(set(key)) < 5 or key.lower().startswith(_PLACEHOLDER_KEYS)):
+            raise ImproperlyConfigured(
+                "SECRET_KEY is a placeholder or shorter than 50 characters, and DEBUG is false: " + _KEY_FIX + "."
+            )
         return key
+    if DEPLOYED and not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is false (set SECRET_KEY, or SECRET_KEY_FILE to a file "
+            "holding it, the same on every host): " + _KEY_FIX + "."
+        )
     path = DATA_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -35,8 +62,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-PUBLIC_BASE_URL = (env_url("PUBLIC_BASE_URL", ("http", "https")) or "http://127.0.0.1:8000").rstrip("/")
+# Loopback stays allowed so a container's health check can call the app directly.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [PUBLIC_HOST, "localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
 
 INSTALLED_APPS = [
@@ -68,7 +95,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "meetup.lib.requestid.RequestIdMiddleware",
+    "meetup.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "meetup.lib.middleware.RefuseBadInputMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "meetup.lib.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (the language switcher's choice), before common (its redirects).
@@ -143,18 +175,38 @@ else:
     }
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# A message taken by a worker and not acknowledged within this many seconds goes back to its queue
+# (tasks acknowledge late, when done): longer than the longest task, or it would run twice.
+# Retries wait up to an hour (a Hub 429), so the default leaves room for those too.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 7200, minimum=60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 if not REDIS_URL:
     _broker_dir = DATA_DIR / "broker"
     (_broker_dir / "queue").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    (_broker_dir / "control").mkdir(exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update({
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
+        # kombu's default is ./control, beside whatever directory the process started in.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
-    }
+    })
     (DATA_DIR / "results").mkdir(exist_ok=True)
     CELERY_RESULT_BACKEND = f"file://{DATA_DIR / 'results'}"
 else:
     CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Nobody reads the results of the app's tasks; the two that are waited on say so.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ANNOTATIONS = {
+    "meetup.ping": {"ignore_result": False},
+    "hubsync.refresh_owner": {"ignore_result": False},
+}
+# Every task gets a time limit unless it has its own (the demo runs do: DEMO_*_TIME_LIMIT).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=2)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
@@ -170,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
     # within seconds and starts delivery workers only when something is due.
     "broadcasts-tick": {"task": "broadcasts.tick", "schedule": 3.0, "options": {"expires": 3.0}},
     "expire-holds": {"task": "events.expire_holds", "schedule": 60.0, "options": {"expires": 60.0}},
+    # Unclaimed waitlist offers pass to the next person; scheduled "still coming?" questions go out.
+    "expire-offers": {"task": "events.expire_offers", "schedule": 30.0, "options": {"expires": 30.0}},
     "forecasts": {"task": "events.check_forecasts", "schedule": 900.0, "options": {"expires": 900.0}},
     # Linked Hub repositories: counts every hour (webhooks bring content changes sooner).
     "hub-refresh": {"task": "hubsync.refresh_linked", "schedule": 3600.0, "options": {"expires": 3600.0}},
@@ -178,6 +232,11 @@ CELERY_BEAT_SCHEDULE = {
     # Phone numbers and answers kept past RETENTION_DAYS after the person's last event.
     "retention": {"task": "accounts.retention_shred", "schedule": 86400.0, "options": {"expires": 3600.0}},
 }
+# One beat schedules across every host: a lock in Redis, held with a TTL and renewed on each tick
+# (meetup/lib/beat.py); a second beat waits and takes over when the first stops renewing.
+CELERY_BEAT_SCHEDULER = "meetup.lib.beat:LockedScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+BEAT_LOCK_TTL = env_int("BEAT_LOCK_TTL", 30, minimum=3)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -199,6 +258,8 @@ else:
 # EMAIL_BACKEND=anymail.backends.postmark.EmailBackend ANYMAIL_POSTMARK_SERVER_TOKEN=...
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
 ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
+# Seconds an SMTP connection may block; a hung server must not hold a delivery worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Open AI Meetups <hello@meetup.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "help@meetup.localhost")
@@ -258,6 +319,11 @@ if DEMO_SOFT_TIME_LIMIT >= DEMO_HARD_TIME_LIMIT:
     raise ImproperlyConfigured("DEMO_SOFT_TIME_LIMIT must be below DEMO_HARD_TIME_LIMIT.")
 # A run still queued after this many seconds fails (no gpu worker, or a long queue).
 DEMO_QUEUE_TIMEOUT = env_int("DEMO_QUEUE_TIMEOUT", 300, minimum=1)
+if CELERY_VISIBILITY_TIMEOUT <= max(CELERY_TASK_TIME_LIMIT, DEMO_HARD_TIME_LIMIT):
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT and DEMO_HARD_TIME_LIMIT, "
+        "or a task still running is handed to a second worker."
+    )
 # Caps over every demo's own limits.
 DEMO_MAX_INPUT_CHARS = env_int("DEMO_MAX_INPUT_CHARS", 2000, minimum=1)
 DEMO_MAX_NEW_TOKENS = env_int("DEMO_MAX_NEW_TOKENS", 256, minimum=1)
@@ -271,6 +337,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+ACCOUNT_ADAPTER = "meetup.accounts.adapters.AccountAdapter"  # usernames are handles, never the email's local part
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -330,8 +397,10 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", 365, minimum=1)
 EXPORT_MAX_BYTES = env_int("EXPORT_MAX_BYTES", 50_000_000, minimum=1_000_000)
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+# Collected static files belong to the code, not to the data: in the image they are built in, so
+# an upgrade never serves the last release's files from the data volume.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "build" / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # build/static holds front-end packages copied from node_modules by `make assets`.
 STATICFILES_DIRS = [d for d in (BASE_DIR / "static", BASE_DIR / "build" / "static") if d.is_dir()]
 STORAGES = {
@@ -344,18 +413,76 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
-SESSION_COOKIE_SECURE = PUBLIC_BASE_URL.startswith("https://")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SESSION_COOKIE_SECURE else None
+# --- HTTPS: on by default when the public address is https ----------------------------------------
+HTTPS = PUBLIC_BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+# The TLS proxy in front says which scheme the client used (README, Deploy).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# A load balancer probes over plain http; Prometheus may scrape a host directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a commitment made by submitting the domain to browsers' list; opt in when you do.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 
+# --- Security headers and proxies ------------------------------------------------------------------
+# How many reverse proxies of ours stand in front (each appends to X-Forwarded-For): the client's
+# address for every per-address limit is read behind exactly this many (meetup/lib/net.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+SECURE_REFERRER_POLICY = "same-origin"
+# Scripts, styles and frames from this site only (no inline scripts: behaviour lives in static/js);
+# images also from the Hub, as Markdown allows (meetup/lib/markdown.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https://huggingface.co", "https://cdn-uploads.huggingface.co"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# --- Operations: logs, errors, metrics --------------------------------------------------------------
+LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
+LOG_FORMAT = env_choice("LOG_FORMAT", ("text", "json"), "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "meetup.lib.logs.ContextFilter"}},
+    "formatters": {"default": {"()": "meetup.lib.logs.formatter", "fmt": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": "default"}},
     # The Hub client's HTTP library logs every request at INFO.
     "loggers": {"httpx2": {"level": "WARNING"}},
-    "root": {"handlers": ["console"], "level": env_choice(
-        "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"
-    )},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# Errors (web and tasks) go to Sentry when a DSN is set; no personal data is attached.
+SENTRY_DSN = env_url("SENTRY_DSN", ("http", "https"))
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0, minimum=0.0),
+    )
+
+# GET /metrics for Prometheus, with `Authorization: Bearer <METRICS_TOKEN>`; off without a token.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Outbox lag (seconds the oldest due message has waited) past which /healthz says "lagging", and
+# beat heartbeat age past which it says "stale".
+HEALTH_OUTBOX_LAG = env_int("HEALTH_OUTBOX_LAG", 300, minimum=1)
+HEALTH_BEAT_STALE = env_int("HEALTH_BEAT_STALE", 120, minimum=1)

@@ -6,10 +6,12 @@ from hubsync.views import hub_webhook
 from meetup import dashboard, views
 from meetup.accounts import views as account_views
 from meetup.api import api
+from meetup.metrics import metrics_view
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("profile/", account_views.profile, name="profile"),

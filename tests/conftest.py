@@ -187,6 +187,24 @@ def twilio_server(settings):
     fake.stop()
 
 
+# --- A real browser --------------------------------------------------------------------------------
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """Headless Chromium driven by Playwright (tests marked `browser`)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are still sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _translations_compiled():
     """The .mo files are build output (`make` compiles them); a bare pytest run compiles any that

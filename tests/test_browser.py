@@ -1,28 +1,16 @@
 """A person in a real browser: sign up, type the emailed code, add a phone number, see it saved."""
 
 import re
-import shutil
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
-
-
 @pytest.fixture
-def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        page = browser.new_context().new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def page(chromium):
+    page = chromium.new_context().new_page()
+    page.set_default_timeout(15_000)
+    return page
 
 
 def test_a_person_signs_up_confirms_the_code_and_saves_a_phone(page, live_server, smtp_inbox):
@@ -111,3 +99,29 @@ def test_an_organiser_changes_capacity_and_sees_the_dashboard_counters_move(page
 
     page.locator("#dashboard-counts [data-count=going]", has_text="5").wait_for()
     assert waitlist.inner_text() == "0"
+
+
+def test_a_waitlisted_person_claims_an_offered_seat_from_the_email_and_sees_the_ticket(
+        page, live_server, smtp_inbox, settings, attendee):
+    from meetup.events import capacity, services
+    from meetup.events.models import RSVP, Event
+    from tests.factories import EventFactory, RSVPFactory
+    from tests.outbox import deliver_all
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    event = EventFactory(title="Offers Night", capacity=1, waitlist_mode=Event.WaitlistMode.OFFERS)
+    leaving = RSVPFactory(event=event, status=RSVP.Status.GOING, notified_status=RSVP.Status.GOING)
+    RSVPFactory(event=event, user=attendee, status=RSVP.Status.WAITLISTED, notified_status=RSVP.Status.WAITLISTED)
+    capacity.recount(event)
+    services.rsvp_cancel(event=event, user=leaving.user)
+
+    deliver_all(channels=("email",))
+    link = re.search(r"(http://\S+/offers/\S+/)", smtp_inbox.last_text(attendee.email)).group(1)
+
+    page.goto(link)
+    page.get_by_role("button", name="Claim my seat").click()
+
+    page.get_by_text("You're going!").wait_for()
+    ticket = RSVP.objects.get(event=event, user=attendee)
+    assert ticket.status == RSVP.Status.GOING
+    assert page.get_by_test_id("ticket-code").inner_text() == ticket.ticket_code

@@ -16,6 +16,8 @@ class MeOut(Schema):
     username: str
     email: str
     display_name: str
+    hub_username: str
+    pronouns: str
     phone: str | None
     sms_opt_in: bool
     email_opt_in: bool
@@ -27,6 +29,8 @@ class MePatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     display_name: StrictStr | None = Field(None, max_length=80)
+    hub_username: StrictStr | None = Field(None, max_length=96, description="your Hugging Face Hub username")
+    pronouns: StrictStr | None = Field(None, max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$")
     phone: StrictStr | None = Field(None, description="E.164, e.g. +14155550123; null or \"\" removes it")
     # Omitted means unchanged; null is not a choice.
     sms_opt_in: StrictBool = None
@@ -37,6 +41,7 @@ class MePatch(Schema):
 def _me(user) -> MeOut:
     return MeOut(
         id=user.pk, username=user.username, email=user.email, display_name=user.display_name,
+        hub_username=user.hub_username, pronouns=user.pronouns,
         phone=str(user.phone) if user.phone else None, sms_opt_in=user.sms_opt_in,
         email_opt_in=user.email_opt_in, language=user.language, is_organiser=is_organiser(user),
     )

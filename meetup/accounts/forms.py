@@ -7,11 +7,13 @@ from meetup.accounts.consent import EMAIL_WORDING, SMS_WORDING
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(max_length=80, required=False,
-                                   label=_("Display name"),
+    display_name = forms.CharField(max_length=80, required=False, label=_("Display name"),
                                    help_text=_("How other attendees see you. Defaults to your username."))
-    phone = PhoneNumberField(required=False, label=_("Phone"),
-                             help_text=_("International format, e.g. +14155550123."),
+    hub_username = forms.CharField(max_length=96, required=False, label=_("Hugging Face Hub username"),
+                                   help_text=_("Shown beside your name where you choose to appear on who's going."))
+    pronouns = forms.CharField(max_length=40, required=False, label=_("Pronouns"),
+                               help_text=_("Printed on your badge, e.g. she/her."))
+    phone = PhoneNumberField(required=False, label=_("Phone"), help_text=_("International format, e.g. +14155550123."),
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     sms_opt_in = forms.BooleanField(required=False, label=SMS_WORDING)
     email_opt_in = forms.BooleanField(required=False, label=EMAIL_WORDING)

@@ -18,6 +18,10 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
+    # The person's Hugging Face Hub username, shown beside their name where they chose to appear.
+    hub_username = models.CharField(max_length=96, blank=True, default="", db_default="")
+    # Printed on badges under the name when given (she/her, they/them, ...).
+    pronouns = models.CharField(max_length=40, blank=True, default="", db_default="")
     # Stored in E.164 (PHONENUMBER_DB_FORMAT); unique so an inbound STOP maps to one person.
     phone = PhoneNumberField(blank=True, null=True, unique=True)
     sms_opt_in = models.BooleanField(default=False)

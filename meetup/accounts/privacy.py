@@ -171,7 +171,7 @@ def account_delete(*, user: User, actor, code: str | None = None, keep_content: 
     """
     by_self = actor is not None and actor.pk == user.pk
     if not by_self and not _may_delete(actor, user):
-        raise PermissionDenied("Only the person or staff can delete an account.")
+        raise PermissionDenied(_("Only the person or staff can delete an account."))
     if user.deleted_at is not None:
         raise Refused("deleted", _("This account is already deleted."), status=404)
     _refuse_if_blocked(user)

@@ -3,6 +3,7 @@
 Invariant kept here: every change of consent is written to the append-only ledger with its
 source and exact wording."""
 
+import re
 import secrets
 
 from django.conf import settings
@@ -55,15 +56,21 @@ def consent_set(*, user: User, channel: str, granted: bool, source: str, wording
     return True
 
 
+# What the Hub accepts as a user or organisation name (shown as a link on who's going).
+HUB_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
+
+
 def profile_update(
     *,
     user: User,
     source: str,
     display_name=UNSET,
+    pronouns=UNSET,
     phone=UNSET,
     sms_opt_in=UNSET,
     email_opt_in=UNSET,
     language=UNSET,
+    hub_username=UNSET,
 ) -> User:
     """Change a profile; every consent change lands in the ledger in the same transaction.
 
@@ -81,6 +88,12 @@ def profile_update(
                 errors["phone"] = [_("This phone number belongs to another account.")]
     if display_name is not UNSET and len(display_name or "") > 80:
         errors["display_name"] = [_("Use at most 80 characters.")]
+    if hub_username is not UNSET:
+        hub_username = (hub_username or "").strip().removeprefix("@")
+        if hub_username and not HUB_USERNAME.fullmatch(hub_username):
+            errors["hub_username"] = [_("A Hugging Face Hub username: letters, digits, '-', '_' or '.', at most 96.")]
+    if pronouns is not UNSET and len(pronouns or "") > 40:
+        errors["pronouns"] = [_("Use at most 40 characters.")]
     wants_sms = user.sms_opt_in if sms_opt_in is UNSET else sms_opt_in
     if wants_sms and not new_phone and "phone" not in errors:
         errors["sms_opt_in"] = [_("Add a phone number before turning on text messages.")]
@@ -96,11 +109,15 @@ def profile_update(
             consent_set(user=user, channel="sms", granted=False, source=source)
         if display_name is not UNSET:
             user.display_name = (display_name or "").strip()
+        if pronouns is not UNSET:
+            user.pronouns = (pronouns or "").strip()
         if phone is not UNSET:
             user.phone = new_phone
         if language is not UNSET:
             user.language = language
-        user.save(update_fields=["display_name", "phone", "language"])
+        if hub_username is not UNSET:
+            user.hub_username = hub_username
+        user.save(update_fields=["display_name", "pronouns", "phone", "language", "hub_username"])
         if sms_opt_in is not UNSET:
             consent_set(user=user, channel="sms", granted=sms_opt_in, source=source)
         if email_opt_in is not UNSET:
@@ -122,7 +139,7 @@ def api_token_issue(*, user: User, name: str = "API token") -> tuple[ApiToken, s
 
 
 def api_token_revoke(*, user: User, token_id: int) -> bool:
-    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    deleted, _unused = ApiToken.objects.filter(user=user, pk=token_id).delete()
     return bool(deleted)
 
 
@@ -156,7 +173,7 @@ def api_token_authenticate(key: str) -> User | None:
 
 
 def organiser_grant(*, user: User) -> None:
-    group, _ = Group.objects.get_or_create(name=ORGANISER_GROUP)
+    group, _unused = Group.objects.get_or_create(name=ORGANISER_GROUP)
     user.groups.add(group)
 
 

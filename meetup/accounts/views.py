@@ -31,8 +31,9 @@ def profile(request):
                 return redirect("profile")
     else:
         form = ProfileForm(initial={
-            "display_name": user.display_name, "phone": user.phone,
-            "sms_opt_in": user.sms_opt_in, "email_opt_in": user.email_opt_in, "language": user.language,
+            "display_name": user.display_name, "pronouns": user.pronouns, "phone": user.phone,
+            "hub_username": user.hub_username, "sms_opt_in": user.sms_opt_in, "email_opt_in": user.email_opt_in,
+            "language": user.language,
         })
     return render(request, "accounts/profile.html", {
         "form": form,

@@ -44,6 +44,8 @@ class AuditEntry(models.Model):
         ROLE = "role", _("Roles changed")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
         RETENTION = "retention", _("Personal data shredded (retention)")
+        APPROVAL = "approval", _("Registration approved")
+        DECLINE = "decline", _("Registration declined")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,

@@ -4,12 +4,13 @@ from typing import Literal
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictStr
 
 from meetup.broadcasts import selectors, services
 from meetup.broadcasts.exports import deliveries_csv_response
 from meetup.broadcasts.models import Broadcast
 from meetup.events import access
+from meetup.lib.bounds import BoundedDatetime, Id
 from meetup.lib.errors import Refused
 
 router = Router(tags=["broadcasts"])
@@ -25,7 +26,7 @@ class BroadcastIn(Schema):
     kind: Literal["announcement", "logistics"] = "announcement"
     subject: StrictStr = Field("", max_length=200)
     body: StrictStr = Field(..., min_length=1, max_length=5000)
-    scheduled_for: AwareDatetime | None = Field(None, description="Send later; omit to send now.")
+    scheduled_for: BoundedDatetime | None = Field(None, description="Send later; omit to send now.")
 
 
 class BroadcastOut(Schema):
@@ -88,7 +89,7 @@ def broadcast_list(request, slug: str):
     return [_out(b) for b in selectors.broadcasts_of(event)[:100]]
 
 
-def _managed(request, broadcast_id: int) -> Broadcast:
+def _managed(request, broadcast_id: Id) -> Broadcast:
     broadcast = selectors.broadcast_for(request.user, broadcast_id)
     if broadcast is None:
         raise Http404(_("No such broadcast."))
@@ -96,13 +97,13 @@ def _managed(request, broadcast_id: int) -> Broadcast:
 
 
 @router.get("/broadcasts/{broadcast_id}", response=BroadcastOut, summary="A broadcast's status and counts")
-def broadcast_detail(request, broadcast_id: int):
+def broadcast_detail(request, broadcast_id: Id):
     return _out(_managed(request, broadcast_id))
 
 
 @router.post("/broadcasts/{broadcast_id}/cancel", response=BroadcastOut,
              summary="Stop a scheduled or sending broadcast; messages not yet claimed are not sent")
-def broadcast_cancel(request, broadcast_id: int):
+def broadcast_cancel(request, broadcast_id: Id):
     broadcast = _managed(request, broadcast_id)
     if not broadcast.cancellable:
         raise Refused("not_cancellable", _("This broadcast is %(value)s.") % {
@@ -112,5 +113,5 @@ def broadcast_cancel(request, broadcast_id: int):
 
 
 @router.get("/broadcasts/{broadcast_id}/deliveries.csv", summary="Every delivery with its status and reason (CSV)")
-def broadcast_deliveries_csv(request, broadcast_id: int):
+def broadcast_deliveries_csv(request, broadcast_id: Id):
     return deliveries_csv_response(_managed(request, broadcast_id))

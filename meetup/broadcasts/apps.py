@@ -11,8 +11,8 @@ class BroadcastsConfig(AppConfig):
         from meetup.broadcasts import personal_data as broadcasts_data
         from meetup.broadcasts import receivers  # noqa: F401  (events' signals, email tracking)
         from meetup.broadcasts.models import Broadcast
-        from meetup.broadcasts.registry import register_email
-        from meetup.events import notifications
+        from meetup.broadcasts.registry import register_email, register_sms
+        from meetup.events import ask_messages, notifications
 
         register_email(Broadcast.Kind.RSVP, notifications.rsvp_email_for)
         register_email(Broadcast.Kind.TEAM, notifications.invitation_email)
@@ -20,3 +20,9 @@ class BroadcastsConfig(AppConfig):
         register_email(Broadcast.Kind.ACCOUNT, account_notifications.deletion_code_email)
         personal_data.register("messages", export=broadcasts_data.export_messages,
                                erase=broadcasts_data.erase_messages, order=20)
+        register_email(Broadcast.Kind.OFFER, ask_messages.offer_email)
+        register_sms(Broadcast.Kind.OFFER, ask_messages.offer_sms)
+        register_email(Broadcast.Kind.RECONFIRM, ask_messages.reconfirmation_email)
+        register_sms(Broadcast.Kind.RECONFIRM, ask_messages.reconfirmation_sms)
+        register_email(Broadcast.Kind.REMINDER, ask_messages.reminder_email)
+        register_sms(Broadcast.Kind.REMINDER, ask_messages.reminder_sms)

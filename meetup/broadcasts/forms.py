@@ -8,6 +8,7 @@ from django.utils.translation import gettext, gettext_lazy
 from meetup.broadcasts.models import Broadcast
 from meetup.broadcasts.render import PLACEHOLDERS
 from meetup.events.forms import LocalDateTimeInput
+from meetup.lib.bounds import BoundedDateTimeField
 
 
 def _placeholder_help() -> str:
@@ -32,9 +33,9 @@ class BroadcastForm(forms.Form):
                               help_text=gettext_lazy("For emails."))
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
                            label=gettext_lazy("Body"), help_text=PLACEHOLDER_HELP)
-    scheduled_for = forms.DateTimeField(required=False, widget=LocalDateTimeInput(),
-                                        label=gettext_lazy("Send at (optional)"),
-                                        help_text=gettext_lazy("In the event's time zone; leave empty to send now."))
+    scheduled_for = BoundedDateTimeField(required=False, widget=LocalDateTimeInput(),
+                                         label=gettext_lazy("Send at (optional)"),
+                                         help_text=gettext_lazy("In the event's time zone; leave empty to send now."))
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)

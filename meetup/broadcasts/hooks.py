@@ -73,5 +73,7 @@ def unsubscribe(request, token: str):
         )
         if one_click:
             return HttpResponse("Unsubscribed.", content_type="text/plain")
-        return render(request, "broadcasts/unsubscribe.html", {"done": True, "user": user})
-    return render(request, "broadcasts/unsubscribe.html", {"user": user, "token": token})
+        return render(request, "broadcasts/unsubscribe.html",
+                      {"done": True, "address": message_render.masked_address(user.email)})
+    # Nothing about the link's owner but their address, masked: whoever opens it is not signed in as them.
+    return render(request, "broadcasts/unsubscribe.html", {"address": message_render.masked_address(user.email)})

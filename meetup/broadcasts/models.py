@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from meetup.lib.bounds import validate_datetime
+
 
 class Broadcast(models.Model):
     """A message to an event's audience, or the stream of one kind of automatic message
@@ -29,15 +31,25 @@ class Broadcast(models.Model):
         FORECAST = "forecast", _("Forecast alerts")
         MODERATION = "moderation", _("Moderation outcomes")
         ACCOUNT = "account", _("Account messages")
+        OFFER = "offer", _("Waitlist offers")
+        RECONFIRM = "reconfirm", _("Still coming?")
+        REMINDER = "reminder", _("Reminders")
+        PROGRAM_TEAM = "program_team", _("Invitations to application teams")
+        PROJECT_TEAM = "project_team", _("Invitations to project teams")
 
     # Kinds the platform sends by itself; organisers compose announcements and logistics.
-    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT)
+    AUTOMATIC = (Kind.RSVP, Kind.VENUE_CHANGE, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT,
+                 Kind.OFFER, Kind.RECONFIRM, Kind.REMINDER, Kind.PROGRAM_TEAM, Kind.PROJECT_TEAM)
     # Answers to what the person did themselves (their ticket, their application's outcome, their
     # report) or to their role (an invitation, an alert to organisers): sent even to those who
     # unsubscribed from announcements, as long as the address works.
-    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT)
+    TRANSACTIONAL = (Kind.RSVP, Kind.PROGRAM, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT, Kind.OFFER,
+                     Kind.RECONFIRM, Kind.REMINDER, Kind.PROGRAM_TEAM, Kind.PROJECT_TEAM)
     # Kinds with one stream per event (or one site-wide stream when they have no event).
-    STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT)
+    STREAMS = (Kind.RSVP, Kind.TEAM, Kind.FORECAST, Kind.MODERATION, Kind.ACCOUNT, Kind.OFFER, Kind.RECONFIRM,
+               Kind.REMINDER, Kind.PROGRAM_TEAM, Kind.PROJECT_TEAM)
+    # Texts of these kinds wait for the end of quiet hours in the recipient's time zone.
+    QUIET = (Kind.ANNOUNCEMENT, Kind.REMINDER)
 
     class Audience(models.TextChoices):
         GOING = "going", _("Going")
@@ -68,7 +80,7 @@ class Broadcast(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    scheduled_for = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True, validators=[validate_datetime])
     # Texts are never delivered after this (the end of the event, by default).
     valid_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -86,8 +98,10 @@ class Broadcast(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # One stream of automatic messages per kind and event.
-            models.UniqueConstraint(fields=["event", "kind"], condition=Q(kind__in=["rsvp", "team", "forecast"]),
-                                    name="one_stream_per_event_and_kind"),
+            models.UniqueConstraint(
+                fields=["event", "kind"],
+                condition=Q(kind__in=["rsvp", "team", "forecast", "offer", "reconfirm", "reminder"]),
+                name="one_stream_per_event_and_kind"),
         ]
 
     def __str__(self) -> str:

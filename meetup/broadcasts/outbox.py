@@ -31,7 +31,7 @@ from meetup.broadcasts.backends import PermanentError, TransientError, sms_backe
 from meetup.broadcasts.models import Broadcast, Delivery
 from meetup.broadcasts.quiet_hours import quiet_until, recipient_zone
 from meetup.broadcasts.ratelimit import Bucket
-from meetup.broadcasts.registry import email_builder
+from meetup.broadcasts.registry import email_builder, sms_builder
 from meetup.broadcasts.sms import segments
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def _claim_verdict(delivery: Delivery, now: datetime) -> tuple[str, str] | datet
             return Delivery.Status.SKIPPED_OPTED_OUT, "Opted out of texts before it was sent"
         if broadcast.valid_until and now >= broadcast.valid_until:
             return Delivery.Status.FAILED, "Expired: the event was over before it could be sent"
-        if broadcast.kind == Broadcast.Kind.ANNOUNCEMENT:
+        if broadcast.kind in Broadcast.QUIET:
             return quiet_until(now, recipient_zone(str(user.phone), broadcast.event.timezone))
         return None
     if not user.email or user.email_undeliverable_at:
@@ -215,7 +215,16 @@ def _send_sms(claimed: list[Delivery], recorder: _Recorder) -> None:
     for delivery in claimed:
         broadcast = delivery.broadcast
         with translation.override(recipient_language(delivery)):
-            text = render.sms_text(broadcast, delivery.user, shared(broadcast.event))
+            builder = sms_builder(broadcast.kind)
+            if builder is None:
+                text = render.sms_text(broadcast, delivery.user, shared(broadcast.event))
+            else:
+                text = builder(delivery)
+                if text is not None:
+                    text += "\n" + str(render.SMS_FOOTER)
+        if text is None:  # e.g. the offer was claimed or the person checked in since: nothing to say
+            recorder.add(delivery, Delivery.Status.CANCELLED, error="No longer applies (changed before sending)")
+            continue
         pacer.take(segments(text).count)
         validity = int((broadcast.valid_until - timezone.now()).total_seconds()) if broadcast.valid_until else None
         if validity is not None and validity < 1:

@@ -1,7 +1,7 @@
 """What other apps and providers tell the broadcasts app, turned into outbox rows or delivery
 updates: the accounts app's signals (account deletion codes), the events app's signals (venue
-moves, team invitations, forecast alerts) and email providers' tracking events (through
-django-anymail's webhooks)."""
+moves, team invitations, forecast alerts, declined registrations, waitlist offers, "still coming?"
+questions) and email providers' tracking events (through django-anymail's webhooks)."""
 
 from anymail.signals import tracking
 from django.dispatch import receiver
@@ -11,6 +11,7 @@ from meetup.accounts.models import ConsentRecord, User
 from meetup.broadcasts import services
 from meetup.broadcasts.models import Broadcast, Delivery
 from meetup.events import signals as events_signals
+from meetup.events.models import Offer, Reconfirmation
 
 
 @receiver(events_signals.venue_moved, dispatch_uid="broadcasts.venue_moved")
@@ -35,6 +36,28 @@ def forecast_alerted(sender, event, threshold, **kwargs):
 def deletion_code_requested(sender, code, **kwargs):
     services.automatic_send(kind=Broadcast.Kind.ACCOUNT, messages=[
         (code.user_id, f"deletion-code:{code.pk}", "account-deletion-code")])
+
+
+@receiver(events_signals.rsvp_decided, dispatch_uid="broadcasts.rsvp_decided")
+def rsvp_decided(sender, rsvp, decision, **kwargs):
+    # Approvals are told by the ticket or waitlist email the RSVP is then owed (rsvp_messages_plan).
+    if decision == "declined":
+        services.automatic_send(kind=Broadcast.Kind.RSVP, event=rsvp.event, messages=[
+            (rsvp.user_id, f"declined:{rsvp.pk}:{rsvp.decided_at:%Y%m%d%H%M%S%f}", "declined")])
+
+
+@receiver(events_signals.offers_made, dispatch_uid="broadcasts.offers_made")
+def offers_made(sender, event, offer_ids, **kwargs):
+    rows = Offer.objects.filter(pk__in=offer_ids).values_list("pk", "rsvp__user_id")
+    services.asks_send(kind=Broadcast.Kind.OFFER, event=event, template="waitlist-offer",
+                       messages=[(user_id, f"offer:{pk}") for pk, user_id in rows])
+
+
+@receiver(events_signals.reconfirmations_asked, dispatch_uid="broadcasts.reconfirmations_asked")
+def reconfirmations_asked(sender, event, reconfirmation_ids, **kwargs):
+    rows = Reconfirmation.objects.filter(pk__in=reconfirmation_ids).values_list("pk", "rsvp__user_id")
+    services.asks_send(kind=Broadcast.Kind.RECONFIRM, event=event, template="reconfirmation",
+                       messages=[(user_id, f"reconfirm:{pk}") for pk, user_id in rows])
 
 
 @receiver(tracking, dispatch_uid="broadcasts.email_tracking")

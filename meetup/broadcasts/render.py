@@ -81,15 +81,26 @@ def sms_text(broadcast: Broadcast, user, shared: dict[str, str]) -> str:
     return fill(_texts(broadcast)[1], {**shared, "first_name": first_name(user)}) + "\n" + str(SMS_FOOTER)
 
 
+# An unsubscribe link works for a year from the email that carried it (older links, signed without
+# a time, are refused: the person can still turn emails off on their profile).
+UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600
+
+
 def unsubscribe_token(user) -> str:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(user.pk))
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(str(user.pk))
 
 
 def unsubscribe_user_id(token: str) -> int | None:
     try:
-        return int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+        return int(signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign(token, max_age=UNSUBSCRIBE_MAX_AGE))
     except (signing.BadSignature, ValueError):
         return None
+
+
+def masked_address(email: str) -> str:
+    """"nora.quill@example.org" as "n********@example.org": enough to recognise, not to read."""
+    local, _, domain = (email or "").partition("@")
+    return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{domain}" if domain else "your address"
 
 
 def unsubscribe_url(user) -> str:

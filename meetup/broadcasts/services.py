@@ -22,7 +22,7 @@ from meetup.audit.services import audit_record
 from meetup.broadcasts import dispatch, outbox, render
 from meetup.broadcasts.audience import AUDIENCES, email_consent, sms_consent
 from meetup.broadcasts.models import Broadcast, Delivery
-from meetup.events.models import RSVP, Event
+from meetup.events.models import MAX_REMINDER_HOURS, RSVP, Event, reminder_hours_list
 from meetup.events.notifications import OWED, owed_kind
 
 LOGISTICS_WINDOW = timedelta(hours=24)
@@ -237,7 +237,7 @@ def rsvp_messages_plan(*, limit: int = 1000) -> int:
             return 0
         streams = {}
         for event_id in {r.event_id for r in owed}:
-            streams[event_id], _ = Broadcast.objects.get_or_create(
+            streams[event_id], _unused = Broadcast.objects.get_or_create(
                 event_id=event_id, kind=Broadcast.Kind.RSVP,
                 defaults={"channels": Broadcast.Channels.EMAIL, "status": Broadcast.Status.SENDING,
                           "subject": "Tickets and waitlist updates", "planned_at": timezone.now()},
@@ -272,7 +272,7 @@ def deliveries_enqueue(*, broadcast: Broadcast, messages, channel: str = Deliver
 
 def stream_for(*, kind: str, event: Event | None = None, subject: str = "") -> Broadcast:
     """The stream of one kind of automatic message for an event (or site-wide), made on first use."""
-    stream, _ = Broadcast.objects.get_or_create(
+    stream, _unused = Broadcast.objects.get_or_create(
         event=event, kind=kind,
         defaults={"channels": Broadcast.Channels.EMAIL, "status": Broadcast.Status.SENDING,
                   "subject": subject or Broadcast.Kind(kind).label, "planned_at": timezone.now()},
@@ -343,3 +343,60 @@ def email_undeliverable_mark(*, address: str) -> int:
 def email_unsubscribe(*, user: User, source: str = ConsentRecord.Source.UNSUBSCRIBE_LINK, wording: str) -> bool:
     """Opt out of emails (a one-click link, a complaint); returns whether anything changed."""
     return consent_set(user=user, channel="email", granted=False, source=source, wording=wording)
+
+
+# --- Offers, "still coming?" and reminders ---------------------------------------------------------------
+def asks_send(*, kind: str, event: Event, messages: list[tuple[int, str]], template: str) -> int:
+    """Queue an automatic message that asks for an answer (a waitlist offer, "still coming?") by
+    email, and by text to those who agreed to texts; `messages` are (user id, once-only key).
+    Call inside the transaction that made the offers or questions. Returns deliveries queued."""
+    if not messages:
+        return 0
+    stream = stream_for(kind=kind, event=event)
+    texted = set(User.objects.filter(sms_consent(), pk__in=[user_id for user_id, _unused in messages])
+                 .values_list("pk", flat=True))
+    now = timezone.now()
+    rows = [Delivery(broadcast=stream, user_id=u, channel=Delivery.Channel.EMAIL, key=key, template=template,
+                     not_before=now) for u, key in messages]
+    rows += [Delivery(broadcast=stream, user_id=u, channel=Delivery.Channel.SMS, key=key, template=template,
+                      not_before=now) for u, key in messages if u in texted]
+    # Each key is new (a new offer or question), so no counting; a repeat would be ignored all the same.
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    dispatch.kick_on_commit()
+    return len(rows)
+
+
+# Reminders are planned from when their time comes until half their lead time has passed: an event
+# created 3 hours before it starts gets its 2-hour reminder, not a 24-hour one sent late.
+def reminders_plan(*, now: datetime | None = None) -> int:
+    """Plan the reminders whose time has come (run by the broadcasts tick): one per person going
+    and not checked in, by text where they agreed to texts, otherwise by email; once only per
+    (hours, RSVP). Texts are held for quiet hours; each message is checked again when sent.
+    Returns how many were planned."""
+    now = now or timezone.now()
+    planned = 0
+    upcoming = Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=now,
+                                    starts_at__lte=now + timedelta(hours=MAX_REMINDER_HOURS)).exclude(reminder_hours="")
+    for event in upcoming:
+        try:
+            hours = reminder_hours_list(event.reminder_hours)
+        except ValueError:
+            continue
+        start = event.starts_at
+        due = [h for h in hours if start - timedelta(hours=h) <= now < start - timedelta(hours=h / 2)]
+        if not due:
+            continue
+        h = min(due)
+        stream = stream_for(kind=Broadcast.Kind.REMINDER, event=event)
+        prefix = f"reminder:{h}:"
+        if Delivery.objects.filter(broadcast=stream, key__startswith=prefix).exists():
+            continue
+        going = list(RSVP.objects.filter(event=event, status=RSVP.Status.GOING, checked_in_at__isnull=True)
+                     .values_list("pk", "user_id"))
+        texted = set(User.objects.filter(sms_consent(), pk__in=[u for _rsvp, u in going]).values_list("pk", flat=True))
+        with transaction.atomic():
+            planned += deliveries_enqueue(broadcast=stream, channel=Delivery.Channel.SMS, messages=[
+                (u, f"{prefix}{pk}", "reminder") for pk, u in going if u in texted])
+            planned += deliveries_enqueue(broadcast=stream, messages=[
+                (u, f"{prefix}{pk}", "reminder") for pk, u in going if u not in texted])
+    return planned

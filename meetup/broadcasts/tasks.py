@@ -37,6 +37,7 @@ def tick() -> dict:
     result = {
         "rsvp_messages": services.rsvp_messages_plan(),
         "scheduled": services.broadcasts_due_send(),
+        "reminders": services.reminders_plan(),
         "swept": outbox.deliveries_sweep(),
         "finished": services.broadcasts_finish(),
     }

@@ -8,6 +8,8 @@ from pydantic import ConfigDict, StrictBool, StrictStr
 
 from meetup.accounts.auth import public
 from meetup.demos import selectors, services
+from meetup.lib.bounds import INT_MAX, Id
+from meetup.lib.net import client_ip
 from meetup.showcase import access
 
 router = Router(tags=["demos"])
@@ -35,8 +37,8 @@ class DemoIn(Schema):
                   "sentence-similarity"]
     revision: StrictStr = Field("", max_length=40, description="a commit sha; the model's current one if empty")
     enabled: StrictBool = False
-    max_input_chars: int = Field(500, ge=1)
-    max_new_tokens: int = Field(64, ge=1)
+    max_input_chars: int = Field(500, ge=1, le=INT_MAX)
+    max_new_tokens: int = Field(64, ge=1, le=INT_MAX)
 
 
 class RunIn(Schema):
@@ -89,14 +91,14 @@ def demo_configure(request, slug: str, payload: DemoIn):
 
 @router.post("/projects/{slug}/demo", response={202: RunOut}, summary="Try the demo: queue a run")
 def run_create(request, slug: str, payload: RunIn):
-    _, demo = _demo(request, slug)
-    run = services.demo_run_create(demo=demo, user=request.user, ip=request.META.get("REMOTE_ADDR"),
+    _unused, demo = _demo(request, slug)
+    run = services.demo_run_create(demo=demo, user=request.user, ip=client_ip(request),
                                    text=payload.input)
     return 202, run
 
 
 @router.get("/demo-runs/{int:pk}", response=RunOut, summary="A demo run and its result")
-def run_detail(request, pk: int):
+def run_detail(request, pk: Id):
     run = selectors.run_for(request.user, pk)
     if run is None:
         raise Http404(_("No such demo run."))

@@ -12,6 +12,7 @@ from meetup.demos.forms import DemoForm, RunForm
 from meetup.demos.roles import can_manage_demo
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors
+from meetup.lib.net import client_ip
 from meetup.showcase import access
 from meetup.showcase.models import ProjectLink
 
@@ -32,7 +33,7 @@ def run_create(request, slug: str):
     form = RunForm(request.POST)
     text = form.data.get("input", "")
     try:
-        run = services.demo_run_create(demo=demo, user=request.user, ip=request.META.get("REMOTE_ADDR"), text=text)
+        run = services.demo_run_create(demo=demo, user=request.user, ip=client_ip(request), text=text)
     except (Refused, ValidationError) as exc:
         error = exc.detail if isinstance(exc, Refused) else " ".join(exc.message_dict.get("input", exc.messages))
         status = exc.status if isinstance(exc, Refused) else 400

@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from meetup.audit.models import AuditEntry
 from meetup.events import services
@@ -47,11 +50,28 @@ class EventAdmin(EventScopedAdmin):
     search_fields = ["title", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["organisers", "door_staff"]
     raw_id_fields = ["venue"]
     # Capacity and venue moves promote the waitlist and message people: their own pages do that.
-    readonly_fields = ["capacity", "created_at", "updated_at"]
+    # Co-organisers and door staff join by accepting an invitation from the team page (services/
+    # team.py, audited), never by being picked from a list of every account here.
+    exclude = ["organisers", "door_staff"]
+    readonly_fields = ["capacity", "team", "reconfirm_asked_at", "created_at", "updated_at", "ical_sequence",
+                       "invite_token"]
     inlines = [BookingInline, InvitationInline]
+
+    @admin.display(description=_("Team"))
+    def team(self, event):
+        if not event.pk:
+            return "Invite co-organisers and door staff from the event's team page once it exists."
+        names = ", ".join(u.public_name for u in event.organisers.all()) or "—"
+        door = ", ".join(u.public_name for u in event.door_staff.all()) or "—"
+        return format_html('Organisers: {} · Door staff: {} · <a href="{}">Invite or remove on the team page</a>',
+                           names, door, reverse("event_team", args=[event.slug]))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.organisers.exists():
+            form.instance.organisers.add(request.user)
 
 
 def _rsvp_row(rsvp):
@@ -62,7 +82,8 @@ def _rsvp_row(rsvp):
 @admin.register(RSVP)
 class RSVPAdmin(EventScopedAdmin, ReadOnlyAdmin):
     list_display = ["user", "event", "status", "contact", "created_at", "checked_in_at"]
-    list_filter = ["status", ("checked_in_at", admin.EmptyFieldListFilter), "event"]
+    # Only the events in the caller's own (scoped) rows: never other organisers' drafts.
+    list_filter = ["status", ("checked_in_at", admin.EmptyFieldListFilter), ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__email", "user__display_name"]
     date_hierarchy = "created_at"
     list_select_related = ["user", "event"]
@@ -74,13 +95,13 @@ class RSVPAdmin(EventScopedAdmin, ReadOnlyAdmin):
         self._request = request  # the contact column asks who is looking
         return super().get_queryset(request)
 
-    @admin.display(description="Contact")
+    @admin.display(description=_("Contact"))
     def contact(self, rsvp):
         if not can_see_contacts(self._request.user, rsvp.event):
             return "—"
         return " · ".join(str(part) for part in (rsvp.user.email, rsvp.user.phone) if part)
 
-    @admin.action(description="Promote selected from the waitlist")
+    @admin.action(description=_("Promote selected from the waitlist"))
     def promote(self, request, queryset):
         done = 0
         for rsvp in queryset.filter(status=RSVP.Status.WAITLISTED).select_related("event", "user"):
@@ -91,7 +112,7 @@ class RSVPAdmin(EventScopedAdmin, ReadOnlyAdmin):
                 self.message_user(request, f"{rsvp.user}: {exc.detail}", messages.WARNING)
         self.message_user(request, f"Promoted {done} from the waitlist.", messages.SUCCESS)
 
-    @admin.action(description="Check in selected")
+    @admin.action(description=_("Check in selected"))
     def check_in(self, request, queryset):
         outcomes = [services.checkin(event=r.event, code=r.ticket_code, actor=request.user).outcome
                     for r in queryset.select_related("event")]
@@ -107,7 +128,7 @@ class BookingAdmin(EventScopedAdmin, ReadOnlyAdmin):
     list_select_related = ["venue", "event"]
     actions = ["confirm", "release"]
 
-    @admin.action(description="Confirm selected holds")
+    @admin.action(description=_("Confirm selected holds"))
     def confirm(self, request, queryset):
         for booking in queryset.select_related("venue", "event"):
             try:
@@ -115,7 +136,7 @@ class BookingAdmin(EventScopedAdmin, ReadOnlyAdmin):
             except Refused as exc:
                 self.message_user(request, f"{booking}: {exc.detail}", messages.WARNING)
 
-    @admin.action(description="Release selected bookings")
+    @admin.action(description=_("Release selected bookings"))
     def release(self, request, queryset):
         for booking in queryset.select_related("venue", "event"):
             services.booking_release(booking=booking, actor=request.user)

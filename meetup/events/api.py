@@ -1,17 +1,19 @@
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import AwareDatetime, ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
 from meetup.accounts.auth import public
 from meetup.accounts.roles import is_organiser
-from meetup.events import access, exports, selectors, services
-from meetup.events.models import RSVP, Event, Venue
+from meetup.events import access, exports, selectors, services, sources
+from meetup.events.models import RSVP, Entrance, Event, Venue
+from meetup.lib.bounds import BoundedDatetime
 from meetup.lib.errors import Refused
 
 router = Router(tags=["events"])
@@ -45,6 +47,12 @@ class EventOut(Schema):
     captions: bool | None = None
     quiet_room: bool | None = None
     accessibility_notes: str = ""
+    requires_approval: bool
+    show_attendees: bool
+    waitlist_mode: str
+    offer_hours: int
+    reconfirm_days_before: int | None
+    reminder_hours: str
     translations: dict[str, dict[str, str]] = Field(
         default_factory=dict, description='the title and description in other languages: {"fr": {"title": ...}}')
 
@@ -53,22 +61,28 @@ class EventIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: StrictStr = Field(..., min_length=1, max_length=200)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: BoundedDatetime
+    ends_at: BoundedDatetime
     timezone: StrictStr
     capacity: StrictInt = Field(..., ge=0, le=1_000_000)
     slug: StrictStr | None = Field(None, max_length=120)
     description: StrictStr = ""
     venue: StrictStr | None = Field(None, description="a venue's slug")
     status: Literal["draft", "published"] = "draft"
-    rsvp_opens_at: AwareDatetime | None = None
-    rsvp_closes_at: AwareDatetime | None = None
+    rsvp_opens_at: BoundedDatetime | None = None
+    rsvp_closes_at: BoundedDatetime | None = None
     code_of_conduct_url: StrictStr = ""
     step_free_access: StrictBool | None = None
     hearing_loop: StrictBool | None = None
     captions: StrictBool | None = None
     quiet_room: StrictBool | None = None
     accessibility_notes: StrictStr = Field("", max_length=2000)
+    requires_approval: StrictBool = False
+    show_attendees: StrictBool = True
+    waitlist_mode: Literal["auto", "offers"] = "auto"
+    offer_hours: StrictInt = Field(24, ge=1, le=168, description="how long an offer is held (shorter near the start)")
+    reconfirm_days_before: StrictInt | None = Field(None, ge=1, le=30, description="ask 'still coming?' then")
+    reminder_hours: StrictStr = Field("24,2", max_length=40, description="reminders this many hours before")
     translations: dict[StrictStr, dict[StrictStr, StrictStr]] = Field(
         default_factory=dict, description='{"fr": {"title": ..., "description": ...}}; missing ones show the original')
 
@@ -78,28 +92,52 @@ class EventPatch(Schema):
 
     title: StrictStr = Field(None, min_length=1, max_length=200)
     description: StrictStr = None
-    starts_at: AwareDatetime = None
-    ends_at: AwareDatetime = None
+    starts_at: BoundedDatetime = None
+    ends_at: BoundedDatetime = None
     timezone: StrictStr = None
     capacity: StrictInt = Field(None, ge=0, le=1_000_000)
     venue: StrictStr | None = Field(None, description="a venue's slug, or null to clear it")
     status: Literal["draft", "published", "cancelled"] = None
-    rsvp_opens_at: AwareDatetime | None = None
-    rsvp_closes_at: AwareDatetime | None = None
+    rsvp_opens_at: BoundedDatetime | None = None
+    rsvp_closes_at: BoundedDatetime | None = None
     code_of_conduct_url: StrictStr = None
     step_free_access: StrictBool | None = Field(None, description="null: not known yet")
     hearing_loop: StrictBool | None = None
     captions: StrictBool | None = None
     quiet_room: StrictBool | None = None
     accessibility_notes: StrictStr = Field(None, max_length=2000)
+    requires_approval: StrictBool = None
+    show_attendees: StrictBool = None
+    waitlist_mode: Literal["auto", "offers"] = None
+    offer_hours: StrictInt = Field(None, ge=1, le=168)
+    reconfirm_days_before: StrictInt | None = Field(None, ge=1, le=30)
+    reminder_hours: StrictStr = Field(None, max_length=40)
     translations: dict[StrictStr, dict[StrictStr, StrictStr]] = Field(
         None, description="replaces every translation; {} removes them all")
+
+
+
+Visibility = Literal["hidden", "attendees", "public"]
+RsvpStatus = Literal["going", "waitlisted", "offered", "cancelled", "requested", "declined"]
+ANSWERS_DOC = ("{question id: answer}: text for `text`, `long_text` and `url`; one of the choices for `choice`; "
+               "a list of choices for `multi_choice`; true or false for `yes_no`; a number for `number`")
 
 
 class RsvpIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     accept_code_of_conduct: StrictBool = False
+    answers: dict[str, Any] | None = Field(None, description=ANSWERS_DOC)
+    source: StrictStr | None = Field(None, max_length=200, description="where the link came from (like ?ref=)")
+    invite: StrictStr | None = Field(None, max_length=100, description="the event's invitation link token")
+    visibility: Visibility | None = Field(None, description="who sees you on the who's-going list")
+
+
+class RsvpPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, Any] | None = Field(None, description=ANSWERS_DOC + "; null clears an optional answer")
+    visibility: Visibility | None = None
 
 
 class RsvpOut(Schema):
@@ -109,6 +147,8 @@ class RsvpOut(Schema):
     ticket_code: str | None
     created_at: datetime
     checked_in_at: datetime | None
+    visibility: str
+    answers: dict[str, Any]
 
 
 class UserRef(Schema):
@@ -117,8 +157,11 @@ class UserRef(Schema):
 
 
 class RsvpRow(Schema):
+    id: int
     user: UserRef
     status: str
+    source: str
+    answers: dict[str, str]
     waitlist_position: int | None
     created_at: datetime
     checked_in_at: datetime | None
@@ -132,8 +175,10 @@ class RsvpPage(Schema):
 class RsvpFilter(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["going", "waitlisted", "cancelled"] | None = None
-    page: int = Field(1, ge=1)
+    status: RsvpStatus | None = None
+    question: int | None = Field(None, ge=1, le=2**62, description="only RSVPs that answered this question")
+    answer: str = Field("", max_length=200, description="with `question`: answers containing this text")
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(100, ge=1, le=500)
 
 
@@ -152,13 +197,16 @@ class MoveOut(Schema):
 class CheckinIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    code: StrictStr = Field(..., min_length=1, max_length=64)
+    code: StrictStr = Field(..., pattern=r"^[\x21-\x7e]{1,128}$", description="a signed M1. code or a plain one")
+    entrance: StrictInt | None = Field(None, ge=1, le=2**31 - 1, description="an entrance id of this event")
+    direction: Literal["entry", "exit"] = "entry"
 
 
 class CheckinOut(Schema):
     status: str
-    checked_in_at: datetime
+    checked_in_at: datetime | None
     user: UserRef
+    answers: list[list[str]] = Field(default_factory=list, description="answers shown at check-in: [label, value]")
 
 
 def _venue(slug: str | None) -> Venue | None:
@@ -166,16 +214,17 @@ def _venue(slug: str | None) -> Venue | None:
         return None
     venue = Venue.objects.filter(slug=slug).first()
     if venue is None:
-        raise ValidationError({"venue": [f"No venue with slug {slug!r}."]})
+        raise ValidationError({"venue": [_("No venue with slug %(slug)r.") % {"slug": slug}]})
     return venue
 
 
 def _rsvp_out(rsvp: RSVP, event: Event) -> RsvpOut:
     going = rsvp.status == RSVP.Status.GOING
+    answers = {str(qid): value for qid, value in rsvp.answers.values_list("question_id", "value")}
     return RsvpOut(
         event=event.slug, status=rsvp.status, waitlist_position=selectors.waitlist_position(rsvp),
         ticket_code=rsvp.ticket_code if going else None, created_at=rsvp.created_at,
-        checked_in_at=rsvp.checked_in_at,
+        checked_in_at=rsvp.checked_in_at, visibility=rsvp.visibility, answers=answers,
     )
 
 
@@ -187,7 +236,7 @@ def event_list(request):
 @router.post("/events", response={201: EventOut}, summary="Create an event (organisers)")
 def event_create(request, payload: EventIn):
     if not is_organiser(request.user):
-        raise PermissionDenied("Only organisers can create events.")
+        raise PermissionDenied(_("Only organisers can create events."))
     data = payload.model_dump()
     data["venue"] = _venue(data["venue"])
     event = services.event_create(organiser=request.user, **data)
@@ -206,9 +255,9 @@ def event_patch(request, slug: str, payload: EventPatch):
     if "venue" in changes:
         changes["venue"] = _venue(changes["venue"])
     for name in ("title", "description", "starts_at", "ends_at", "timezone", "status", "code_of_conduct_url",
-                 "accessibility_notes", "translations"):
+                 "accessibility_notes", "waitlist_mode", "offer_hours", "reminder_hours", "translations"):
         if name in changes and changes[name] is None:
-            raise ValidationError({name: ["This field cannot be null."]})
+            raise ValidationError({name: [_("This field cannot be null.")]})
     services.event_update(event=event, actor=request.user, **changes)
     return access.visible_event(request, slug)
 
@@ -216,9 +265,24 @@ def event_patch(request, slug: str, payload: EventPatch):
 @router.post("/events/{slug}/rsvp", response={200: RsvpOut, 201: RsvpOut}, summary="RSVP as yourself")
 def rsvp_create(request, slug: str, payload: RsvpIn | None = None):
     event = access.visible_event(request, slug, counts=False, caller=False)
-    accepted = payload.accept_code_of_conduct if payload else False
-    rsvp, created = services.rsvp_create(event=event, user=request.user, accept_code_of_conduct=accepted)
+    payload = payload or RsvpIn()
+    source = sources.source_clean(payload.source) if payload.source else sources.source_from(request.GET)
+    rsvp, created = services.rsvp_create(
+        event=event, user=request.user, accept_code_of_conduct=payload.accept_code_of_conduct,
+        answers=payload.answers, source=source, invite=payload.invite or "", visibility=payload.visibility or "")
     return (201 if created else 200), _rsvp_out(rsvp, event)
+
+
+@router.patch("/events/{slug}/rsvp", response=RsvpOut,
+              summary="Change your answers (until the event starts) or who sees you listed")
+def rsvp_patch(request, slug: str, payload: RsvpPatch):
+    event = access.visible_event(request, slug, counts=False)
+    rsvp = selectors.rsvp_for(request.user, event)
+    if rsvp is None:
+        raise Http404(_("You have no RSVP for this event."))
+    data = payload.model_dump(exclude_unset=True)
+    services.rsvp_details_update(rsvp=rsvp, answers=data.get("answers"), visibility=data.get("visibility"))
+    return _rsvp_out(rsvp, event)
 
 
 @router.get("/events/{slug}/rsvp", response=RsvpOut, summary="Your RSVP")
@@ -226,7 +290,7 @@ def rsvp_get(request, slug: str):
     event = access.visible_event(request, slug, counts=False)
     rsvp = selectors.rsvp_for(request.user, event)
     if rsvp is None:
-        raise Http404("You have no RSVP for this event.")
+        raise Http404(_("You have no RSVP for this event."))
     return _rsvp_out(rsvp, event)
 
 
@@ -239,38 +303,53 @@ def rsvp_delete(request, slug: str):
 @router.get("/events/{slug}/rsvps", response=RsvpPage, summary="RSVPs (organisers)")
 def rsvp_list(request, slug: str, filters: Query[RsvpFilter]):
     event = access.managed_event(request, slug, counts=False)
-    rsvps = selectors.rsvp_list(event, status=filters.status or "").annotate(
+    rsvps = selectors.rsvp_list(event, status=filters.status or "", question_id=filters.question,
+                                answer=filters.answer.strip()).annotate(
         rank=Window(RowNumber(), partition_by=[F("status")], order_by=[F("created_at"), F("id")])
     )
     start = (filters.page - 1) * filters.page_size
+    page = list(rsvps[start:start + filters.page_size])
+    answers = selectors.answers_by_rsvp(r.pk for r in page)
     items = [
-        RsvpRow(user=UserRef(username=r.user.username, display_name=r.user.public_name), status=r.status,
+        RsvpRow(id=r.pk, user=UserRef(username=r.user.username, display_name=r.user.public_name), status=r.status,
+                source=r.source, answers={str(q): t for q, t in answers.get(r.pk, {}).items()},
                 waitlist_position=r.rank if r.status == RSVP.Status.WAITLISTED else None,
                 created_at=r.created_at, checked_in_at=r.checked_in_at)
-        for r in rsvps[start:start + filters.page_size]
+        for r in page
     ]
     return RsvpPage(count=rsvps.count(), items=items)
 
 
 @router.get("/events/{slug}/rsvps.csv", summary="RSVPs as CSV (organisers)")
-def rsvp_csv(request, slug: str, status: Literal["going", "waitlisted", "cancelled"] | None = None):
+def rsvp_csv(request, slug: str, status: RsvpStatus | None = None,
+             question: int | None = Query(None, ge=1, le=2**62), answer: str = Query("", max_length=200)):
     event = access.managed_event(request, slug, counts=False)
-    return exports.rsvps_csv_response(event, status=status or "")
+    return exports.rsvps_csv_response(event, status=status or "", question_id=question, answer=answer.strip())
 
 
 @router.post("/events/{slug}/checkins", response={200: CheckinOut, 201: CheckinOut},
              summary="Check a ticket in (organisers and door staff)")
 def checkin_create(request, slug: str, payload: CheckinIn):
     event = access.door_event(request, slug, counts=False)
-    result = services.checkin(event=event, code=payload.code, actor=request.user)
+    entrance = None
+    if payload.entrance is not None:
+        entrance = Entrance.objects.filter(event=event, pk=payload.entrance).first()
+        if entrance is None:
+            raise ValidationError({"entrance": [_("No such entrance for this event.")]})
+    result = services.checkin(event=event, code=payload.code, actor=request.user, entrance=entrance,
+                              direction=payload.direction)
     if result.outcome == "not_found":
-        raise Refused("not_found", "No ticket with this code for this event.", status=404)
+        raise Refused("not_found", _("No ticket with this code for this event."), status=404)
     rsvp = result.rsvp
     if result.outcome == "not_going":
-        raise Refused("not_going", f"{rsvp.user.public_name} is {rsvp.get_status_display().lower()}, not going.")
+        raise Refused("not_going", _("%(public_name)s is %(value)s, not going.") % {
+            "public_name": rsvp.user.public_name, "value": rsvp.get_status_display().lower()})
+    if result.outcome == "not_inside":
+        raise Refused("not_inside", _("%(public_name)s is not inside.") % {"public_name": rsvp.user.public_name})
     user = UserRef(username=rsvp.user.username, display_name=rsvp.user.public_name)
     status = 201 if result.outcome == "checked_in" else 200
-    return status, CheckinOut(status=result.outcome, checked_in_at=rsvp.checked_in_at, user=user)
+    return status, CheckinOut(status=result.outcome, checked_in_at=rsvp.checked_in_at, user=user,
+                              answers=[list(p) for p in selectors.checkin_answers(event, [rsvp.pk]).get(rsvp.pk, [])])
 
 
 
@@ -279,6 +358,6 @@ def event_move(request, slug: str, payload: MoveIn):
     event = access.managed_event(request, slug)
     venue = Venue.objects.filter(slug=payload.venue).first()
     if venue is None:
-        raise ValidationError({"venue": [f"No venue with slug {payload.venue!r}."]})
+        raise ValidationError({"venue": [_("No venue with slug %(venue)r.") % {"venue": payload.venue}]})
     promoted = services.venue_move(event=event, venue=venue, capacity=payload.capacity, created_by=request.user)
     return MoveOut(event=access.visible_event(request, slug), promoted=len(promoted))

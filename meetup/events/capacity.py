@@ -17,15 +17,23 @@ coexist.
 
 On SQLite every write transaction is IMMEDIATE and so already serialised; the same steps run
 without the locks.
+
+Waitlist offers (events with `waitlist_mode = offers`): settling hands a free seat to the head of the
+waitlist as an open Offer instead of a ticket. The RSVP becomes `offered` and keeps the seat in the
+shards (`taken` counts seats held: going RSVPs and open offers), so a new RSVP can never take it.
+Claiming it changes no counter; an expired or declined offer frees the seat under a Settlement,
+which offers it to the next person in the same transaction.
 """
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from meetup.events.models import RSVP, CapacityShard, Event
+from meetup.events.models import RSVP, CapacityShard, Event, Offer
+from meetup.events.signals import offers_made
 
 # At least the number of requests expected at once, so SKIP LOCKED nearly always finds a free row.
 SHARDS = 32
@@ -95,6 +103,8 @@ def place_new(*, event: Event, user) -> RSVP | None:
         with transaction.atomic():
             rsvp.status = _take_seat_or_waitlist(event.pk)
             rsvp.created_at = timezone.now()
+            if rsvp.status == RSVP.Status.WAITLISTED:
+                rsvp.waitlist_seq, rsvp.created_at = waitlist_place(event.pk)
             rsvp.save(force_insert=True)
     except IntegrityError as exc:
         if _is_duplicate_rsvp(exc):
@@ -114,14 +124,45 @@ def place_again(*, rsvp: RSVP) -> str | None:
     """Bring a cancelled RSVP back as a new arrival. None if it is no longer cancelled."""
     with transaction.atomic():
         status = _take_seat_or_waitlist(rsvp.event_id)
+        seq, arrived = waitlist_place(rsvp.event_id) if status == RSVP.Status.WAITLISTED else (None, timezone.now())
         updated = RSVP.objects.filter(pk=rsvp.pk, status=RSVP.Status.CANCELLED).update(
-            status=status, created_at=timezone.now(), cancelled_at=None, promoted_at=None, checked_in_at=None,
-            ticket_code=new_ticket_code(),
+            status=status, created_at=arrived, cancelled_at=None, promoted_at=None, checked_in_at=None,
+            ticket_code=new_ticket_code(), waitlist_seq=seq,
         )
         if not updated:
             transaction.set_rollback(True)
             return None
     return status
+
+
+def place_requested(*, rsvp: RSVP) -> str | None:
+    """An organiser approved a requested RSVP: it arrives now, going if a seat is free, else
+    waitlisted, by the same steps as any arrival. None if it is no longer requested (decided or
+    cancelled by someone else first); the seat taken is then given back by the rollback."""
+    with transaction.atomic():
+        status = _take_seat_or_waitlist(rsvp.event_id)
+        seq, arrived = waitlist_place(rsvp.event_id) if status == RSVP.Status.WAITLISTED else (None, timezone.now())
+        updated = RSVP.objects.filter(pk=rsvp.pk, status=RSVP.Status.REQUESTED).update(
+            status=status, created_at=arrived, decided_at=timezone.now(), waitlist_seq=seq,
+        )
+        if not updated:
+            transaction.set_rollback(True)
+            return None
+    return status
+
+
+def waitlist_place(event_id: int):
+    """Inside the transaction that waitlists an RSVP: the event's next waitlist place and the
+    arrival time to record with it. The event row stays locked until commit, so places are handed
+    out in commit order and the arrival time, read after the lock, follows the same order: the
+    place someone is told is never told to anyone else and matches the promotion order."""
+    if _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE events_event SET waitlist_last = waitlist_last + 1 WHERE id = %s "
+                           "RETURNING waitlist_last, clock_timestamp()", [event_id])
+            return cursor.fetchone()
+    Event.objects.filter(pk=event_id).update(waitlist_last=F("waitlist_last") + 1)
+    return Event.objects.values_list("waitlist_last", flat=True).get(pk=event_id), timezone.now()
 
 
 def _take_seat_or_waitlist(event_id: int) -> str:
@@ -141,12 +182,14 @@ class Settlement:
     """Seat-freeing work on one event, under its exclusive lock with every shard locked.
 
     Use as `with Settlement(event) as s: ...`; on exit the waitlist is promoted in order into free
-    seats and seats are spread evenly again. `s.promoted` lists the RSVP ids promoted.
+    seats and seats are spread evenly again. `s.promoted` lists the RSVP ids promoted; on events
+    with waitlist offers `s.offered` lists the Offer ids opened instead.
     """
 
     def __init__(self, event: Event):
         self.event = event
         self.promoted: list[int] = []
+        self.offered: list[int] = []
         self._atomic = transaction.atomic()
 
     def __enter__(self) -> "Settlement":
@@ -154,7 +197,8 @@ class Settlement:
         _advisory_lock(self.event.pk, shared=False)
         self.shards = list(CapacityShard.objects.select_for_update().filter(event=self.event).order_by("index"))
         # Re-read the capacity under the lock; the caller's copy may be stale.
-        self.event.capacity = Event.objects.values_list("capacity", flat=True).get(pk=self.event.pk)
+        (self.event.capacity, self.event.waitlist_mode, self.event.offer_hours, self.event.starts_at) = (
+            Event.objects.values_list("capacity", "waitlist_mode", "offer_hours", "starts_at").get(pk=self.event.pk))
         self.going = sum(s.taken for s in self.shards)
         return self
 
@@ -168,7 +212,7 @@ class Settlement:
         return self._atomic.__exit__(exc_type, exc, tb)
 
     def release_seat(self) -> None:
-        """One going RSVP left (the caller changed its row)."""
+        """One going RSVP left, or an open offer closed unclaimed (the caller changed its row)."""
         self.going -= 1
 
     def add_going(self, n: int = 1) -> None:
@@ -190,7 +234,10 @@ class Settlement:
                 RSVP.objects.filter(event=self.event, status=RSVP.Status.WAITLISTED)
                 .order_by("created_at", "id").values_list("id", flat=True)[:room]
             )
-            if ids:
+            if ids and self.event.waitlist_mode == Event.WaitlistMode.OFFERS:
+                self.offered = _offers_open(self.event, ids)
+                self.going += len(ids)
+            elif ids:
                 RSVP.objects.filter(pk__in=ids).update(status=RSVP.Status.GOING, promoted_at=timezone.now())
                 self.promoted = ids
                 self.going += len(ids)
@@ -201,8 +248,41 @@ class Settlement:
         CapacityShard.objects.bulk_update(self.shards, ["seats", "taken"])
 
 
+# RSVP statuses that hold a seat in the shards.
+SEAT_HOLDERS = (RSVP.Status.GOING, RSVP.Status.OFFERED)
+
+
 def recount(event: Event) -> int:
-    """Rebuild an event's shards from its RSVP rows (after a bulk import); returns the going count."""
+    """Rebuild an event's shards from its RSVP rows (after a bulk import); returns the seats held."""
     with Settlement(event) as settlement:
-        settlement.going = RSVP.objects.filter(event=event, status=RSVP.Status.GOING).count()
+        settlement.going = RSVP.objects.filter(event=event, status__in=SEAT_HOLDERS).count()
     return settlement.going
+
+
+# --- Waitlist offers ------------------------------------------------------------------------------
+# Offers shrink near the start so a seat can still pass down the waitlist several times before
+# the doors open: the full `offer_hours` while the start is 48 hours or more away, then a quarter
+# of the time left, never under an hour (and never more than `offer_hours`).
+SHORT_OFFERS_WITHIN = timedelta(hours=48)
+SHORTEST_OFFER = timedelta(hours=1)
+
+
+def offer_window(*, offer_hours: int, starts_at: datetime, now: datetime) -> timedelta:
+    full = timedelta(hours=offer_hours)
+    to_start = starts_at - now
+    if to_start >= SHORT_OFFERS_WITHIN:
+        return full
+    return min(full, max(SHORTEST_OFFER, to_start / 4))
+
+
+def _offers_open(event: Event, rsvp_ids: list[int]) -> list[int]:
+    """Inside a Settlement: the waitlisted RSVPs `rsvp_ids` (in arrival order) are offered the free
+    seats; returns the new Offer ids. Their people are told through the outbox (offers_made)."""
+    now = timezone.now()
+    expires_at = now + offer_window(offer_hours=event.offer_hours, starts_at=event.starts_at, now=now)
+    RSVP.objects.filter(pk__in=rsvp_ids, status=RSVP.Status.WAITLISTED).update(status=RSVP.Status.OFFERED)
+    offers = Offer.objects.bulk_create(
+        [Offer(event_id=event.pk, rsvp_id=rsvp_id, created_at=now, expires_at=expires_at) for rsvp_id in rsvp_ids])
+    ids = [offer.pk for offer in offers]
+    offers_made.send(sender=Offer, event=event, offer_ids=ids)
+    return ids

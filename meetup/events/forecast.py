@@ -43,6 +43,7 @@ class Forecast:
     rate_per_day: float
     thin: bool
     curve: list[tuple[datetime, int]] = field(default_factory=list)
+    answers: "Answers | None" = None
 
 
 def show_up_from_history(past: list[tuple[int, int]]) -> ShowUp:
@@ -107,3 +108,41 @@ def _curve(arrivals: list[datetime], start: datetime, end: datetime, points: int
             i += 1
         curve.append((at, i))
     return curve
+
+
+# "Still coming?" answers: the organiser's past events where people answered and check-ins were
+# recorded give a show-up rate for those who said yes and for those who stayed silent; with fewer
+# than this many of each, both fall back to the general show-up rate.
+MIN_ANSWERS = 20
+
+
+@dataclass
+class Answers:
+    yes: int
+    silent: int
+    yes_rate: float
+    silent_rate: float
+    source: str  # "history" or "default"
+
+
+def answers_show_up(*, yes: int, silent: int, past_yes: tuple[int, int], past_silent: tuple[int, int],
+                    show_up: ShowUp) -> Answers:
+    """Rates for this event's yes and silent people from past (asked, came) pairs."""
+    (yes_n, yes_came), (silent_n, silent_came) = past_yes, past_silent
+    if yes_n >= MIN_ANSWERS and silent_n >= MIN_ANSWERS:
+        return Answers(yes, silent, round(yes_came / yes_n, 3), round(silent_came / silent_n, 3), "history")
+    return Answers(yes, silent, show_up.rate, show_up.rate, "default")
+
+
+def with_answers(result: Forecast, answers: Answers) -> Forecast:
+    """The turnout with yes and silent people at their own rates, everyone else (not asked yet, or
+    still to register) at the general rate; the range moves with it."""
+    if not (answers.yes or answers.silent):
+        return result
+    others = max(0, result.projected - answers.yes - answers.silent)
+    turnout = answers.yes * answers.yes_rate + answers.silent * answers.silent_rate + others * result.show_up.rate
+    scale = turnout / result.turnout if result.turnout else 1.0
+    result.turnout = round(turnout)
+    result.turnout_low, result.turnout_high = round(result.turnout_low * scale), round(result.turnout_high * scale)
+    result.answers = answers
+    return result

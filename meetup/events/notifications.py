@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from meetup.events import selectors, tickets
+from meetup.events import selectors, signing, tickets
 from meetup.events.models import RSVP, Invitation
 from meetup.lib import emails
 
@@ -30,19 +30,23 @@ def owed_kind(rsvp: RSVP) -> str | None:
 
 
 def rsvp_email(*, event, user, kind: str):
-    """The ticket (going, promoted) or waitlist email, from the RSVP as it is now; None when the
-    RSVP no longer matches (cancelled, or promoted before the waitlist email went out)."""
+    """The ticket (going, promoted), waitlist or declined-registration email, from the RSVP as it
+    is now; None when the RSVP no longer matches (cancelled, or promoted before the waitlist email
+    went out). An organiser's note on an approval or decline is included."""
     rsvp = RSVP.objects.filter(event=event, user=user).first()
-    wanted = RSVP.Status.WAITLISTED if kind == "waitlisted" else RSVP.Status.GOING
+    wanted = {"waitlisted": RSVP.Status.WAITLISTED, "declined": RSVP.Status.DECLINED}.get(kind, RSVP.Status.GOING)
     if rsvp is None or rsvp.status != wanted:
         return None
+    if kind == "declined":
+        return emails.build("rsvp-declined", to=user.email, context={
+            "rsvp": rsvp, "event": event, "user": user, "event_url": tickets.event_url(event)})
     context = {"rsvp": rsvp, "event": event, "user": user, "event_url": tickets.event_url(event), "kind": kind}
     attachments, images = [], []
     if kind == "waitlisted":
         context["position"] = selectors.waitlist_position(rsvp)
     else:
         attachments.append((f"{event.slug}.ics", tickets.event_ics(event), "text/calendar"))
-        images.append(emails.InlineImage("ticket-qr", tickets.qr_png(rsvp.ticket_code)))
+        images.append(emails.InlineImage("ticket-qr", tickets.qr_png(signing.ticket_code(rsvp))))
     template = "rsvp-waitlisted" if kind == "waitlisted" else "rsvp-ticket"
     return emails.build(template, to=user.email, context=context, attachments=attachments, inline_images=images)
 

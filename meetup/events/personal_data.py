@@ -6,6 +6,7 @@ removes the phone numbers of people whose last event ended more than RETENTION_D
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from meetup.accounts.models import ConsentRecord, User
 from meetup.accounts.services import profile_update
@@ -48,8 +49,8 @@ def deletion_blocker(user) -> str | None:
     titles = [e.title for e in _sole_organiser_of(user)[:3]]
     if not titles:
         return None
-    return ("You are the only organiser of " + ", ".join(f"“{t}”" for t in titles)
-            + ": invite a co-organiser or cancel the event first.")
+    return gettext("You are the only organiser of %(titles)s: invite a co-organiser or cancel the event first.") % {
+        "titles": ", ".join(f"“{t}”" for t in titles)}
 
 
 def erase_events(user, *, keep_content: bool) -> None:

@@ -13,3 +13,9 @@ venue_moved = Signal()
 forecast_alerted = Signal()
 # Someone was invited to an event's team by email: kwargs invitation.
 invitation_created = Signal()
+# An organiser decided on a requested RSVP: kwargs rsvp, decision ("declined").
+rsvp_decided = Signal()
+# Freed seats were offered to the head of the waitlist: kwargs event, offer_ids.
+offers_made = Signal()
+# Everyone going was asked "still coming?": kwargs event, reconfirmation_ids.
+reconfirmations_asked = Signal()

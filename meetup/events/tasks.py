@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from meetup.events.models import Event
-from meetup.events.services import forecast_alerts_check, holds_expire
+from meetup.events.services import forecast_alerts_check, holds_expire, offers_expire, reconfirmations_due
 
 
 @shared_task(name="events.expire_holds")
@@ -20,3 +20,10 @@ def check_forecasts() -> int:
     for event in Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=timezone.now()):
         fired += len(forecast_alerts_check(event=event))
     return fired
+
+
+@shared_task(name="events.expire_offers")
+def expire_offers() -> dict:
+    """Run by beat every 30 seconds: unclaimed offers past their time pass to the next person, and
+    events whose "still coming?" day has come ask everyone going."""
+    return {"expired": offers_expire(), "reconfirmations": reconfirmations_due()}

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meetup.events import access
@@ -15,8 +17,8 @@ from meetup.lib.forms import add_errors
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=Invitation.Role.choices, initial=Invitation.Role.DOOR)
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    role = forms.ChoiceField(choices=Invitation.Role.choices, initial=Invitation.Role.DOOR, label=gettext_lazy("Role"))
 
 
 @login_required
@@ -32,7 +34,7 @@ def team_page(request, slug: str):
         except Refused as exc:
             form.add_error("email", exc.detail)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("event_team", slug=slug)
     now = timezone.now()
     invitations = [(i, i.state(now)) for i in event.invitations.select_related("invited_by")[:50]]
@@ -49,7 +51,7 @@ def invitation_revoke(request, slug: str, invitation_id: int):
     event = access.managed_event(request, slug, counts=False)
     invitation = get_object_or_404(Invitation, pk=invitation_id, event=event)
     if team.invitation_revoke(invitation=invitation, actor=request.user):
-        messages.success(request, f"The invitation to {invitation.email} no longer works.")
+        messages.success(request, _("The invitation to %(email)s no longer works.") % {"email": invitation.email})
     return redirect("event_team", slug=slug)
 
 
@@ -64,7 +66,8 @@ def team_remove(request, slug: str, role: str, user_id: int):
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"{user.public_name} no longer helps run {event.title}.")
+        messages.success(request, _("%(public_name)s no longer helps run %(title)s.") % {
+            "public_name": user.public_name, "title": event.title})
     return redirect("event_team", slug=slug)
 
 
@@ -77,7 +80,7 @@ def invitation_accept(request, token: str):
         except Refused as exc:
             messages.error(request, exc.detail)
         else:
-            messages.success(request, f"Welcome to the team of {invitation.event.title}.")
+            messages.success(request, _("Welcome to the team of %(title)s.") % {"title": invitation.event.title})
             target = "event_dashboard" if invitation.role == Invitation.Role.ORGANISER else "door"
             return redirect(target, slug=invitation.event.slug)
     return render(request, "events/invitation.html", {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetup.events import team_views, views
+from meetup.events import offer_views, registration_views, team_views, views
 
 urlpatterns = [
     path("events/new/", views.event_create, name="event_create"),
@@ -8,6 +8,17 @@ urlpatterns = [
     path("events/<slug:slug>/counts/", views.event_counts, name="event_counts"),
     path("events/<slug:slug>/rsvp/", views.rsvp_create, name="rsvp_create"),
     path("events/<slug:slug>/rsvp/cancel/", views.rsvp_cancel, name="rsvp_cancel"),
+    path("events/<slug:slug>/rsvp/details/", views.rsvp_details, name="rsvp_details"),
+    path("events/<slug:slug>/rsvps/decide/", views.rsvps_decide, name="rsvps_decide"),
+    path("events/<slug:slug>/questions/", registration_views.questions_page, name="event_questions"),
+    path("events/<slug:slug>/questions/<int:question_id>/remove/", registration_views.question_remove,
+         name="question_remove"),
+    path("events/<slug:slug>/invites/", registration_views.invites_add, name="attendee_invites_add"),
+    path("events/<slug:slug>/invite-link/", registration_views.invite_link_rotate, name="invite_link_rotate"),
+    path("calendar/<str:token>.ics", registration_views.calendar_feed, name="calendar_feed"),
+    path("organisers/<str:username>/calendar.ics", registration_views.organiser_calendar, name="organiser_calendar"),
+    path("tickets/calendar/", registration_views.calendar_feed_create, name="calendar_feed_create"),
+    path("tickets/calendar/revoke/", registration_views.calendar_feed_revoke, name="calendar_feed_revoke"),
     path("events/<slug:slug>/calendar.ics", views.event_ics, name="event_ics"),
     path("events/<slug:slug>/edit/", views.event_edit, name="event_edit"),
     path("events/<slug:slug>/dashboard/counts/", views.dashboard_counts, name="dashboard_counts"),
@@ -17,7 +28,9 @@ urlpatterns = [
     path("events/<slug:slug>/rsvps.csv", views.rsvp_export, name="rsvp_export"),
     path("events/<slug:slug>/checkins.csv", views.checkin_export, name="checkin_export"),
     path("events/<slug:slug>/rsvps/<int:rsvp_id>/promote/", views.rsvp_promote, name="rsvp_promote"),
+    path("door-sw.js", views.door_service_worker, name="door_service_worker"),
     path("events/<slug:slug>/door/", views.door, name="door"),
+    path("events/<slug:slug>/door/manifest.webmanifest", views.door_manifest, name="door_manifest"),
     path("events/<slug:slug>/door/counts/", views.door_counts, name="door_counts"),
     path("events/<slug:slug>/door/search/", views.door_search, name="door_search"),
     path("events/<slug:slug>/door/checkin/", views.door_checkin, name="door_checkin"),
@@ -27,6 +40,9 @@ urlpatterns = [
     path("events/<slug:slug>/team/<str:role>/<int:user_id>/remove/", team_views.team_remove, name="event_team_remove"),
     path("events/<slug:slug>/audit/", views.audit_log, name="event_audit_log"),
     path("invitations/<str:token>/", team_views.invitation_accept, name="invitation_accept"),
+    path("events/<slug:slug>/reconfirmations/", offer_views.reconfirmations_ask, name="reconfirmations_ask"),
+    path("offers/<str:token>/", offer_views.offer_page, name="offer_page"),
+    path("reconfirm/<str:token>/", offer_views.reconfirmation_page, name="reconfirmation_page"),
     path("tickets/", views.my_tickets, name="my_tickets"),
     path("venues/", views.venue_list, name="venue_list"),
     path("venues/new/", views.venue_create, name="venue_create"),

@@ -2,33 +2,55 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import is_organiser
 from meetup.audit.models import AuditEntry
-from meetup.events import access, exports, selectors, services, tickets
-from meetup.events.forms import AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
-from meetup.events.models import RSVP, Booking, Venue
+from meetup.events import access, exports, selectors, services, signing, sources, tickets
+from meetup.events.forms import AnswersForm, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
+from meetup.events.models import RSVP, CalendarFeed, Venue
 from meetup.events.roles import can_manage_event, can_see_contacts
+from meetup.lib.bounds import bounded_int
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors, bind_in_zone
+from meetup.lib.limits import refuse_over
 
 
-def event_detail(request, slug: str):
-    event = access.visible_event(request, slug)
-    rsvp = selectors.rsvp_for(request.user, event)
-    return render(request, "events/detail.html", {
+def _detail_context(request, event, *, answers_form=None, rsvp=None) -> dict:
+    rsvp = rsvp if rsvp is not None else selectors.rsvp_for(request.user, event)
+    questions = selectors.questions_for(event)
+    if answers_form is None:
+        existing = dict(rsvp.answers.values_list("question_id", "value")) if rsvp else {}
+        answers_form = AnswersForm(questions, answers=existing)
+    attendees = selectors.attendees_listed(event, request.user)
+    return {
         "event": event,
         "rsvp": rsvp,
         "position": selectors.waitlist_position(rsvp) if rsvp else None,
         "rsvp_form": RsvpForm(),
+        "answers_form": answers_form,
+        "visibilities": RSVP.Visibility.choices,
+        "attendees": [(selectors.listed_name(r.user), r.user.hub_username) for r in attendees[:500]]
+        if attendees is not None else None,
         "can_manage": can_manage_event(request.user, event),
         "now": timezone.now(),
-    })
+    }
+
+
+def event_detail(request, slug: str):
+    event = access.visible_event(request, slug)
+    # Where the visitor came from and an invitation link are remembered until they RSVP.
+    source = sources.source_from(request.GET)
+    if source:
+        request.session[f"ref:{event.pk}"] = source
+    if request.GET.get("invite"):
+        request.session[f"invite:{event.pk}"] = request.GET["invite"][:100]
+    return render(request, "events/detail.html", _detail_context(request, event))
 
 
 def event_counts(request, slug: str):
@@ -42,16 +64,56 @@ def rsvp_create(request, slug: str):
     event = access.visible_event(request, slug, counts=False)
     form = RsvpForm(request.POST)
     form.is_valid()
+    answers_form = AnswersForm(selectors.questions_for(event), request.POST)
+    visibility = request.POST.get("visibility", "")
+    accepted = form.cleaned_data.get("accept_code_of_conduct", False)
     try:
-        rsvp, _ = services.rsvp_create(event=event, user=request.user,
-                                       accept_code_of_conduct=form.cleaned_data.get("accept_code_of_conduct", False))
+        rsvp, _unused = services.rsvp_create(
+            event=event, user=request.user, accept_code_of_conduct=accepted,
+            answers=answers_form.raw(), source=request.session.get(f"ref:{event.pk}", ""),
+            invite=request.session.get(f"invite:{event.pk}", ""),
+            visibility=visibility if visibility in RSVP.Visibility.values else "")
+    except ValidationError as exc:
+        answers_form.add_answer_errors(exc)
+        messages.error(request, _("Please check your answers below."))
+        event = access.visible_event(request, slug)  # the page shows the counts and the venue
+        return render(request, "events/detail.html", _detail_context(request, event, answers_form=answers_form),
+                      status=400)
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
         if rsvp.status == RSVP.Status.GOING:
-            messages.success(request, "You're going! Your ticket is below and in your email.")
-        else:
-            messages.info(request, "The event is full: you're on the waitlist. We'll email you if a seat opens.")
+            messages.success(request, _("You're going! Your ticket is below and in your email."))
+        elif rsvp.status == RSVP.Status.REQUESTED:
+            messages.info(request, _("Your registration is waiting for the organisers' approval; we'll email you."))
+        elif rsvp.status == RSVP.Status.WAITLISTED:
+            messages.info(request, _("The event is full: you're on the waitlist. We'll email you if a seat opens."))
+    return redirect("event_detail", slug=slug)
+
+
+@login_required
+@require_POST
+def rsvp_details(request, slug: str):
+    """Change one's answers (until the event starts) and who sees one on the list."""
+    event = access.visible_event(request, slug)
+    rsvp = selectors.rsvp_for(request.user, event)
+    if rsvp is None:
+        raise Http404
+    questions = selectors.questions_for(event)
+    answers_form = AnswersForm(questions, request.POST)
+    visibility = request.POST.get("visibility")
+    try:
+        services.rsvp_details_update(rsvp=rsvp, answers=answers_form.raw() if questions and "answers" in request.POST
+                                     else None, visibility=visibility)
+    except ValidationError as exc:
+        answers_form.add_answer_errors(exc)
+        messages.error(request, _("Please check your answers below."))
+        return render(request, "events/detail.html",
+                      _detail_context(request, event, answers_form=answers_form, rsvp=rsvp), status=400)
+    except Refused as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Saved."))
     return redirect("event_detail", slug=slug)
 
 
@@ -63,7 +125,7 @@ def rsvp_cancel(request, slug: str):
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Your RSVP is cancelled. Thanks for freeing the seat.")
+        messages.success(request, _("Your RSVP is cancelled. Thanks for freeing the seat."))
     return redirect("event_detail", slug=slug)
 
 
@@ -79,10 +141,12 @@ def my_tickets(request):
     rsvps = list(selectors.tickets_for(request.user))
     for rsvp in rsvps:
         if rsvp.status == RSVP.Status.GOING:
-            rsvp.qr = tickets.qr_svg(rsvp.ticket_code)
+            rsvp.qr = tickets.qr_svg(signing.ticket_code(rsvp))
         else:
             rsvp.position = selectors.waitlist_position(rsvp)
-    return render(request, "events/tickets.html", {"rsvps": rsvps})
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(request, "events/tickets.html", {
+        "rsvps": rsvps, "feed_url": tickets.calendar_feed_url(feed) if feed else ""})
 
 
 # --- Organisers ---------------------------------------------------------------------------------
@@ -98,10 +162,10 @@ def event_create(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Event created.")
+            messages.success(request, _("Event created."))
             return redirect("event_detail", slug=event.slug)
     with timezone.override(tzname):
-        return render(request, "events/form.html", {"form": form, "title": "New event"})
+        return render(request, "events/form.html", {"form": form, "title": _("New event")})
 
 
 @login_required
@@ -120,7 +184,8 @@ def event_edit(request, slug: str):
             messages.success(request, "Event saved." + note)
             return redirect("event_detail", slug=slug)
     with timezone.override(tzname):
-        return render(request, "events/form.html", {"form": form, "title": f"Edit {event.title}", "event": event})
+        title = _("Edit %(title)s") % {"title": event.display_title}
+        return render(request, "events/form.html", {"form": form, "title": title, "event": event})
 
 
 @login_required
@@ -129,20 +194,67 @@ def rsvp_manage(request, slug: str):
     status, search, checked_in = (request.GET.get(k, "") for k in ("status", "q", "checked_in"))
     if status not in {"", *RSVP.Status.values}:
         status = ""
-    rsvps = selectors.rsvp_list(event, status=status, search=search.strip(), checked_in=checked_in)
+    questions = selectors.questions_for(event, include_hidden=True)
+    question_id, answer = _answer_filter(request, questions)
+    rsvps = selectors.rsvp_list(event, status=status, search=search.strip(), checked_in=checked_in,
+                                question_id=question_id, answer=answer)
     page = Paginator(rsvps, 100).get_page(request.GET.get("page"))
+    answers = selectors.answers_by_rsvp(r.pk for r in page.object_list)
+    for rsvp in page.object_list:
+        rsvp.answer_cells = [answers.get(rsvp.pk, {}).get(q.pk, "") for q in questions]
     return render(request, "events/manage_rsvps.html", {
         "event": event, "page": page, "status": status, "q": search, "checked_in": checked_in,
-        "statuses": RSVP.Status.choices, "query": request.GET.urlencode(),
+        "statuses": RSVP.Status.choices, "query": request.GET.urlencode(), "questions": questions,
+        "question_id": question_id, "answer": answer, "requested": selectors.requested_count(event),
     })
+
+
+def _answer_filter(request, questions) -> tuple[int | None, str]:
+    try:
+        question_id = int(request.GET.get("question", ""))
+    except ValueError:
+        return None, ""
+    if question_id not in {q.pk for q in questions}:
+        return None, ""
+    return question_id, request.GET.get("answer", "").strip()[:200]
+
+
+@login_required
+@require_POST
+def rsvps_decide(request, slug: str):
+    """Approve or decline the ticked requested RSVPs, with an optional message."""
+    event = access.managed_event(request, slug)
+    ids = []
+    for value in request.POST.getlist("rsvp")[:1000]:
+        try:
+            ids.append(int(value))
+        except ValueError:
+            continue
+    decision = request.POST.get("decision")
+    if not ids or decision not in {"approve", "decline"}:
+        messages.error(request, _("Tick at least one registration, then approve or decline."))
+    else:
+        try:
+            outcome = services.rsvps_decide(event=event, rsvp_ids=ids, approve=decision == "approve",
+                                            actor=request.user, note=request.POST.get("message", ""))
+        except Refused as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("%(going)s going, %(waitlisted)s waitlisted, %(declined)s declined, "
+                                        "%(skipped)s already decided.") % {
+                "going": outcome["going"], "waitlisted": outcome["waitlisted"], "declined": outcome["declined"],
+                "skipped": outcome["skipped"]})
+    return redirect(f"{reverse('rsvp_manage', args=[slug])}?{request.POST.get('query', '')}")
 
 
 @login_required
 def rsvp_export(request, slug: str):
     event = access.managed_event(request, slug)
+    question_id, answer = _answer_filter(request, selectors.questions_for(event, include_hidden=True))
     return exports.rsvps_csv_response(event, status=request.GET.get("status", ""),
                                       search=request.GET.get("q", "").strip(),
-                                      checked_in=request.GET.get("checked_in", ""))
+                                      checked_in=request.GET.get("checked_in", ""),
+                                      question_id=question_id, answer=answer)
 
 
 @login_required
@@ -160,7 +272,8 @@ def rsvp_promote(request, slug: str, rsvp_id: int):
     except Refused as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"{rsvp.user.public_name} is going; their ticket is on its way.")
+        messages.success(request, _("%(public_name)s is going; their ticket is on its way.") % {
+            "public_name": rsvp.user.public_name})
     return redirect(f"{reverse('rsvp_manage', args=[slug])}?{request.POST.get('query', '')}")
 
 
@@ -173,7 +286,8 @@ def capacity_change(request, slug: str):
         new = form.cleaned_data["capacity"]
         if request.method == "POST":
             promoted = services.capacity_change(event=event, capacity=new, actor=request.user)
-            messages.success(request, f"Capacity is now {new:,}; {len(promoted):,} promoted from the waitlist.")
+            messages.success(request, _("Capacity is now %(new)s; %(count)s promoted from the waitlist.") % {
+                "new": format(new, ','), "count": format(len(promoted), ',')})
             return redirect("event_dashboard", slug=slug)
         preview = list(selectors.waitlist_head(event, new - event.going_count))
     return render(request, "events/capacity.html", {"event": event, "form": form, "preview": preview})
@@ -185,6 +299,20 @@ def door(request, slug: str):
     return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event)})
 
 
+def door_service_worker(request):
+    """The door's service worker, served from the site root so it may control /events/<slug>/door/."""
+    response = render(request, "events/door-sw.js", content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def door_manifest(request, slug: str):
+    """Web app manifest: the door page installs as an app on a phone or tablet."""
+    event = access.visible_event(request, slug, counts=False)
+    return render(request, "events/door.webmanifest", {"event": event}, content_type="application/manifest+json")
+
+
 @login_required
 def door_counts(request, slug: str):
     event = access.door_event(request, slug)
@@ -194,8 +322,12 @@ def door_counts(request, slug: str):
 @login_required
 def door_search(request, slug: str):
     event = access.door_event(request, slug)
-    q = request.GET.get("q", "").strip()
-    rsvps = selectors.rsvp_list(event, status=RSVP.Status.GOING, search=q)[:20] if len(q) >= 2 else []
+    q = request.GET.get("q", "").strip()[:100]
+    refuse_over("door-search", request.user.pk)
+    rsvps = list(selectors.door_search(event, q)[:20]) if len(q) >= 2 else []
+    shown = selectors.checkin_answers(event, [r.pk for r in rsvps])
+    for rsvp in rsvps:
+        rsvp.checkin_answers = shown.get(rsvp.pk, [])
     return render(request, "events/_door_search.html", {
         "event": event, "rsvps": rsvps, "q": q, "show_contacts": can_see_contacts(request.user, event)})
 
@@ -207,13 +339,15 @@ def door_checkin(request, slug: str):
     event = access.door_event(request, slug, counts=False)
     code = request.POST.get("code", "")
     if request.POST.get("rsvp"):
-        code = RSVP.objects.filter(event=event, pk=request.POST["rsvp"]).values_list("ticket_code", flat=True).first()
+        rsvp_id = bounded_int(request.POST["rsvp"])
+        code = RSVP.objects.filter(event=event, pk=rsvp_id).values_list("ticket_code", flat=True).first()
     result = services.checkin(event=event, code=code or "", actor=request.user)
+    shown = selectors.checkin_answers(event, [result.rsvp.pk]).get(result.rsvp.pk, []) if result.rsvp else []
     if request.headers.get("HX-Request"):
-        return render(request, "events/_door_result.html", {"event": event, "result": result})
+        return render(request, "events/_door_result.html", {"event": event, "result": result, "shown": shown})
     # Without JavaScript the whole door page comes back with the result on it.
     return render(request, "events/door.html", {"event": event, "counts": selectors.checkin_counts(event),
-                                                "result": result})
+                                                "result": result, "shown": shown})
 
 
 # --- Venues -------------------------------------------------------------------------------------
@@ -246,17 +380,17 @@ def venue_create(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{venue.name} added.")
+            messages.success(request, _("%(name)s added.") % {"name": venue.name})
             return redirect("venue_detail", slug=venue.slug)
-    return render(request, "events/form.html", {"form": form, "title": "New venue"})
+    return render(request, "events/form.html", {"form": form, "title": _("New venue")})
 
 
 @login_required
 def venue_detail(request, slug: str):
     _organiser_only(request)
     venue = get_object_or_404(Venue, slug=slug)
-    bookings = venue.bookings.filter(ends_at__gte=timezone.now(), status__in=Booking.ACTIVE).select_related("event")
-    return render(request, "events/venue.html", {"venue": venue, "bookings": bookings})
+    return render(request, "events/venue.html", {"venue": venue,
+                                                 "bookings": selectors.venue_bookings(venue, request.user)})
 
 
 @login_required
@@ -280,8 +414,9 @@ def venue_move(request, slug: str, venue_slug: str):
         except Refused as exc:
             messages.error(request, exc.detail)
         else:
-            messages.success(request, f"{event.title} is now at {venue.name}; {len(promoted):,} promoted from the "
-                                      "waitlist, and every ticket still works.")
+            messages.success(request, _("%(title)s is now at %(name)s; %(count)s promoted from the waitlist, and every "
+                                        "ticket still works.") % {
+                "title": event.title, "name": venue.name, "count": format(len(promoted), ',')})
             return redirect("event_dashboard", slug=slug)
     return render(request, "events/move.html", {
         "event": event, "venue": venue, "form": form,

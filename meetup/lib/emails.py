@@ -5,7 +5,8 @@ from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 
 @dataclass
@@ -15,11 +16,17 @@ class InlineImage:
     subtype: str = "png"
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template (subject, text body) rendered with autoescape off: "R&D's night"
+    stays as written, never "R&amp;D&#x27;s night"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def build(name: str, *, to: str, context: dict, attachments=(), inline_images=(), headers=None):
     context = {"base_url": settings.PUBLIC_BASE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    subject = " ".join(render_text(f"emails/{name}-subject.txt", context).split())
     message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"emails/{name}-body.txt", context), to=[to], headers=headers or {},
+        subject=subject, body=render_text(f"emails/{name}-body.txt", context), to=[to], headers=headers or {},
     )
     message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
     if inline_images:
@@ -33,6 +40,3 @@ def build(name: str, *, to: str, context: dict, attachments=(), inline_images=()
         message.attach(filename, content, mimetype)
     return message
 
-
-def send(name: str, **kwargs) -> None:
-    build(name, **kwargs).send()

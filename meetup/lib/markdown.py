@@ -1,6 +1,12 @@
-"""Untrusted Markdown to safe HTML: render with markdown-it (raw HTML off), then clean with nh3."""
+"""Untrusted Markdown to safe HTML: render with markdown-it (raw HTML off), then clean with nh3.
+
+Images load only from the site itself and the Hub: one from anywhere else (a tracking pixel
+reporting who read a pitch or opened a project page) loses its address and shows its alt text."""
+
+from urllib.parse import urlsplit
 
 import nh3
+from django.conf import settings
 from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
@@ -13,7 +19,24 @@ _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"s
                "td": {"align"}}
 
 
+IMAGE_HOSTS = frozenset({"huggingface.co", "cdn-uploads.huggingface.co"})
+
+
+def image_allowed(src: str) -> bool:
+    parts = urlsplit(src or "")
+    if not parts.scheme and not parts.netloc:
+        return (src or "").startswith("/") and not src.startswith("//")  # this site
+    own = urlsplit(settings.PUBLIC_BASE_URL).hostname
+    return parts.scheme == "https" and (parts.hostname in IMAGE_HOSTS or (own is not None and parts.hostname == own))
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not image_allowed(value):
+        return None  # the image shows its alt text and loads nothing
+    return value
+
+
 def render_markdown(text: str) -> str:
     html = _md.render(text or "")
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="nofollow noopener noreferrer")
+                     link_rel="nofollow noopener noreferrer", attribute_filter=_attribute_filter)

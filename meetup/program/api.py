@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -6,8 +7,9 @@ from ninja import Field, Router, Schema
 from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
 from meetup.accounts.auth import public
+from meetup.lib.bounds import BIGINT_MAX, Id
 from meetup.program import access, selectors, services
-from meetup.program.models import SCORE_MAX, SCORE_MIN, Application, Call
+from meetup.program.models import SCORE_MAX, SCORE_MIN, Application, Call, TeamInvitation
 
 router = Router(tags=["program"])
 
@@ -49,6 +51,7 @@ class ApplicationOut(Schema):
     call: str
     startup_name: str | None = Field(None, description="null for judges while the call is anonymised")
     team: list[str] | None = Field(None, description="usernames; null for judges while the call is anonymised")
+    invited: list[str] | None = Field(None, description="usernames invited who have not accepted yet (applicants)")
     pitch: str
     projects: list[str] | None = None
     hub_links: list[str] | None = None
@@ -64,7 +67,8 @@ class ApplicationIn(Schema):
 
     startup_name: StrictStr = Field(..., min_length=1, max_length=120)
     pitch: StrictStr = Field("", max_length=20_000)
-    team: list[StrictStr] = Field(default_factory=list, max_length=12, description="usernames; you are on it")
+    team: list[StrictStr] = Field(default_factory=list, max_length=12,
+                                  description="usernames to invite (they join once they accept); you are on it")
     projects: list[StrictStr] = Field(default_factory=list, max_length=5, description="showcase project slugs")
     hub_links: list[StrictStr] = Field(default_factory=list, max_length=5, description="Hub ids or URLs")
     answers: dict[StrictStr, StrictStr] = Field(default_factory=dict, description="keyed by question id")
@@ -85,7 +89,7 @@ class ApplicationPatch(Schema):
 class ScoreIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    criterion: StrictInt
+    criterion: StrictInt = Field(..., ge=1, le=BIGINT_MAX)
     value: StrictInt = Field(..., ge=SCORE_MIN, le=SCORE_MAX)
 
 
@@ -147,6 +151,7 @@ def _application_out(application: Application, role: str) -> ApplicationOut:
         status=application.status, submitted_at=application.submitted_at,
         startup_name=None if hidden else application.startup_name,
         team=None if hidden else [m.user.username for m in application.members.select_related("user")],
+        invited=[u.username for u in selectors.pending_invitees(application)] if role == "applicant" else None,
         projects=None if hidden else list(application.projects.values_list("slug", flat=True)),
         hub_links=None if hidden else application.hub_links,
         decision=(application.decision if role == "organiser" else
@@ -192,14 +197,14 @@ def application_list(request):
 
 @router.get("/program/applications/{int:pk}", response=ApplicationOut,
             summary="An application: yours, one you judge, or one of a call you organise")
-def application_detail(request, pk: int):
+def application_detail(request, pk: Id):
     application, role = access.application_role(request, pk)
     return _application_out(application, role)
 
 
 @router.patch("/program/applications/{int:pk}", response=ApplicationOut,
               summary="Change your application (until the deadline)")
-def application_update(request, pk: int, payload: ApplicationPatch):
+def application_update(request, pk: Id, payload: ApplicationPatch):
     application = access.own_application(request, pk)
     changes = payload.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
@@ -209,27 +214,27 @@ def application_update(request, pk: int, payload: ApplicationPatch):
 
 
 @router.post("/program/applications/{int:pk}/submit", response=ApplicationOut, summary="Submit (until the deadline)")
-def application_submit(request, pk: int):
+def application_submit(request, pk: Id):
     application = services.application_submit(application=access.own_application(request, pk), user=request.user)
     return _application_out(application, "applicant")
 
 
 @router.post("/program/applications/{int:pk}/withdraw", response=ApplicationOut,
              summary="Withdraw (until the deadline)")
-def application_withdraw(request, pk: int):
+def application_withdraw(request, pk: Id):
     application = services.application_withdraw(application=access.own_application(request, pk), user=request.user)
     return _application_out(application, "applicant")
 
 
 @router.get("/program/applications/{int:pk}/scores", response=ScoresOut,
             summary="Scores: organisers see all; a judge sees others' only once they have scored")
-def scores_detail(request, pk: int):
+def scores_detail(request, pk: Id):
     application, role = access.application_role(request, pk)
     return _scores_out(application, request.user, role)
 
 
 @router.put("/program/applications/{int:pk}/scores", response=ScoresOut, summary="Your scorecard (judges)")
-def scores_put(request, pk: int, payload: ReviewIn):
+def scores_put(request, pk: Id, payload: ReviewIn):
     application = access.judged_application(request, pk)
     services.review_save(application=application, judge=request.user, comment=payload.comment,
                          scores={s.criterion: s.value for s in payload.scores})
@@ -238,10 +243,51 @@ def scores_put(request, pk: int, payload: ReviewIn):
 
 @router.post("/program/applications/{int:pk}/conflict", response={201: dict},
              summary="Declare a conflict of interest (judges): the application leaves your queue")
-def conflict_declare(request, pk: int, payload: ConflictIn):
+def conflict_declare(request, pk: Id, payload: ConflictIn):
     application = access.judged_application(request, pk)
     services.conflict_declare(application=application, judge=request.user, reason=payload.reason)
     return 201, {"conflict": True}
+
+
+class InvitationOut(Schema):
+    id: int
+    application: int
+    startup_name: str
+    call: str
+    invited_by: str | None
+
+    @staticmethod
+    def resolve_application(obj):
+        return obj.application_id
+
+    @staticmethod
+    def resolve_startup_name(obj):
+        return obj.application.startup_name
+
+    @staticmethod
+    def resolve_call(obj):
+        return obj.application.call.slug
+
+    @staticmethod
+    def resolve_invited_by(obj):
+        return obj.invited_by.public_name if obj.invited_by else None
+
+
+class InvitationAnswerOut(Schema):
+    id: int
+    status: str
+
+
+@router.get("/program/invitations", response=list[InvitationOut], summary="Invitations to application teams for you")
+def invitation_list(request):
+    return list(selectors.invitations_for(request.user))
+
+
+@router.post("/program/invitations/{int:pk}/{action}", response=InvitationAnswerOut,
+             summary="Accept or decline an invitation to an application's team")
+def invitation_answer(request, pk: Id, action: Literal["accept", "decline"]):
+    invitation = TeamInvitation(pk=pk)
+    return services.team_invitation_respond(invitation=invitation, user=request.user, accept=action == "accept")
 
 
 @router.get("/program/calls/{slug}/ranking", response=RankingOut, summary="The ranking (the call's organisers)")

@@ -53,7 +53,7 @@ class CallForm(forms.ModelForm):
     def clean_criteria(self):
         rows = []
         for line in _lines(self.cleaned_data["criteria"]):
-            name, _, weight = line.rpartition("|") if "|" in line else (line, "", "1")
+            name, _unused, weight = line.rpartition("|") if "|" in line else (line, "", "1")
             try:
                 rows.append((name.strip(), int(weight.strip())))
             except ValueError:
@@ -76,7 +76,8 @@ class ApplicationForm(forms.Form):
     pitch = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 8}),
                             label=_("Pitch"), help_text=_("Markdown. What you build, for whom, and why now."))
     team = forms.CharField(required=False, label=_("Team members"),
-                           help_text=_("Usernames, separated by commas. You are on the team already."))
+                           help_text=_("Usernames, separated by commas: each person is invited and joins once they "
+                                       "accept. You are on the team already."))
     projects = forms.CharField(required=False, label=_("Showcase projects"),
                                help_text=_("Addresses (slugs) of projects in the gallery, separated by commas."))
     hub_links = forms.CharField(required=False, label=_("Hub models"), widget=forms.Textarea(attrs={"rows": 2}),
@@ -93,8 +94,10 @@ class ApplicationForm(forms.Form):
     def initial_for(cls, application) -> dict:
         initial = {
             "startup_name": application.startup_name, "pitch": application.pitch,
-            "team": ", ".join(m.user.username for m in application.members.select_related("user")
-                              if m.user_id != application.created_by_id),
+            "team": ", ".join([m.user.username for m in application.members.select_related("user")
+                               if m.user_id != application.created_by_id]
+                              + list(application.invitations.filter(status="pending")
+                                     .values_list("user__username", flat=True))),
             "projects": ", ".join(application.projects.values_list("slug", flat=True)),
             "hub_links": "\n".join(application.hub_links),
         }

@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from meetup.events.models import validate_timezone
+from meetup.lib.bounds import validate_datetime
+from meetup.lib.slugs import validate_not_reserved
 
 SCORE_MIN, SCORE_MAX = 1, 10
 
@@ -22,10 +24,10 @@ class Call(models.Model):
     most `winners` accepted."""
 
     title = models.CharField(max_length=160)
-    slug = models.SlugField(max_length=160, unique=True)
+    slug = models.SlugField(max_length=160, unique=True, validators=[validate_not_reserved])
     description = models.TextField(blank=True, help_text=_("Markdown; HTML is removed."))
-    opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
+    opens_at = models.DateTimeField(validators=[validate_datetime])
+    closes_at = models.DateTimeField(validators=[validate_datetime])
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone],
                                 help_text=_("Opening and closing times are shown in this time zone."))
     winners = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)],
@@ -204,3 +206,29 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion.name}: {self.value}"
+
+
+class TeamInvitation(models.Model):
+    """An invitation to join an application's team. Until the person accepts they are not a
+    member: no rights on the application, no effect on judging, free to apply elsewhere."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["application", "user"], condition=Q(status="pending"),
+                                               name="one_pending_program_invitation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.application}"

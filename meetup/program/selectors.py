@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from meetup.broadcasts.models import Delivery
-from meetup.program.models import Application, Assignment, Call, Conflict, Review, TeamMember
+from meetup.program.models import Application, Assignment, Call, Conflict, Review, TeamInvitation, TeamMember
 
 
 # --- Calls ----------------------------------------------------------------------------------------
@@ -52,6 +52,19 @@ def application_of(user, call: Call) -> Application | None:
 
 def applications_of(user) -> QuerySet[Application]:
     return Application.objects.filter(members__user=user).select_related("call").order_by("-created_at")
+
+
+def invitations_for(user) -> QuerySet[TeamInvitation]:
+    """Pending invitations to application teams addressed to `user`."""
+    if not user.is_authenticated:
+        return TeamInvitation.objects.none()
+    return (TeamInvitation.objects.filter(user=user, status=TeamInvitation.Status.PENDING)
+            .select_related("application__call", "invited_by").order_by("-created_at"))
+
+
+def pending_invitees(application: Application) -> list:
+    """Who has been invited to the team and has not answered yet."""
+    return [i.user for i in application.invitations.filter(status=TeamInvitation.Status.PENDING).select_related("user")]
 
 
 def is_applicant(user, application: Application) -> bool:

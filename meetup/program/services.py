@@ -11,12 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from meetup.broadcasts.models import Broadcast
-from meetup.broadcasts.services import deliveries_enqueue
+from meetup.broadcasts.services import automatic_send, deliveries_enqueue
 from meetup.lib.errors import Refused
+from meetup.lib.limits import refuse_over
+from meetup.lib.slugs import unique_slug
 from meetup.program import selectors
 from meetup.program.models import (
     SCORE_MAX,
@@ -29,6 +30,7 @@ from meetup.program.models import (
     Question,
     Review,
     Score,
+    TeamInvitation,
     TeamMember,
 )
 from meetup.program.roles import is_judge
@@ -61,12 +63,7 @@ def _validated(obj, exclude=()) -> None:
 
 # --- Calls ----------------------------------------------------------------------------------------
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:140] or "call"
-    slug, n = base, 1
-    while Call.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(Call, title, fallback="call", max_length=140)
 
 
 def _call_checked(call: Call) -> None:
@@ -96,7 +93,7 @@ def _criteria_set(call: Call, criteria) -> None:
     rows = [(name.strip(), weight) for name, weight in criteria if name and name.strip()]
     errors = [_("%(name)s: the weight must be a whole number from 1 to 100.") % {"name": name} for name, weight in rows
               if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 100]
-    if any(len(name) > 120 for name, _ in rows):
+    if any(len(name) > 120 for name, _unused in rows):
         errors.append(_("Keep each criterion's name under 120 characters."))
     if errors:
         raise ValidationError({"criteria": errors})
@@ -119,6 +116,8 @@ def call_create(*, organiser, title: str, opens_at: datetime, closes_at: datetim
     call = Call(title=title, slug=slug or "", description=description, opens_at=opens_at, closes_at=closes_at,
                 timezone=timezone, winners=winners, anonymised=anonymised)
     _call_checked(call)
+    if slug:
+        _validated(call, exclude=[f.name for f in Call._meta.fields if f.name != "slug"])
     panel = _users(judges, "judges")
     others = _users(organisers, "organisers")
     with transaction.atomic():
@@ -240,20 +239,76 @@ def _completeness(application: Application) -> None:
         raise ValidationError(errors)
 
 
-def _team_set(application: Application, members) -> None:
-    TeamMember.objects.filter(application=application).exclude(
-        user_id__in=[m.pk for m in members]).delete()
-    have = set(application.members.values_list("user_id", flat=True))
-    try:
-        with transaction.atomic():
-            TeamMember.objects.bulk_create([TeamMember(application=application, user=m, call_id=application.call_id)
-                                            for m in members if m.pk not in have])
-    except IntegrityError:
-        taken = TeamMember.objects.filter(call_id=application.call_id, user__in=members).exclude(
-            application=application).select_related("user")
-        names = ", ".join(sorted(t.user.username for t in taken)) or "someone"
-        raise ValidationError({"team": [_("Already on another application to this call: %(names)s.") % {
-            "names": names}]}) from None
+def _team_set(application: Application, members, *, actor) -> None:
+    """Make `members` (besides the creator, who is always on it) the team: people no longer listed
+    leave it, and people newly listed are invited, never added. Judges of the call cannot be
+    invited, so a team change never changes who judges."""
+    creator_id = application.created_by_id
+    wanted = {m.pk for m in members} | {creator_id}
+    now = timezone.now()
+    leaving = TeamMember.objects.filter(application=application).exclude(user_id__in=wanted)
+    judging = leaving.filter(user__in=application.call.judges.all()).select_related("user")
+    if judging:
+        names = ", ".join(sorted(m.user.username for m in judging))
+        raise ValidationError({"team": [_("Judges of this call stay on the teams they are on: %(names)s.") % {
+            "names": names}]})
+    leaving.delete()
+    TeamInvitation.objects.filter(application=application, status=TeamInvitation.Status.PENDING).exclude(
+        user_id__in=wanted).update(status=TeamInvitation.Status.REVOKED, responded_at=now)
+    have = set(application.members.values_list("user_id", flat=True)) | set(
+        application.invitations.filter(status=TeamInvitation.Status.PENDING).values_list("user_id", flat=True))
+    new = [m for m in members if m.pk not in have and m.pk != creator_id]
+    judges = set(application.call.judges.filter(pk__in=[m.pk for m in new]).values_list("pk", flat=True))
+    if judges:
+        names = ", ".join(sorted(m.username for m in new if m.pk in judges))
+        raise ValidationError({"team": [_("Judges of this call cannot join an application: %(names)s.") % {
+            "names": names}]})
+    if creator_id not in have:
+        try:
+            with transaction.atomic():
+                TeamMember.objects.create(application=application, user_id=creator_id, call_id=application.call_id)
+        except IntegrityError:
+            raise Refused("already_applied",
+                          _("You are already on an application to this call; edit that one.")) from None
+    if new:
+        refuse_over("team-invite", actor.pk, n=len(new))
+        invitations = TeamInvitation.objects.bulk_create([
+            TeamInvitation(application=application, user=m, invited_by=actor) for m in new])
+        automatic_send(kind=Broadcast.Kind.PROGRAM_TEAM, messages=[
+            (invitation.user_id, f"program-invitation:{invitation.pk}", "program-team-invitation")
+            for invitation in invitations])
+
+
+def team_invitation_respond(*, invitation: TeamInvitation, user, accept: bool) -> TeamInvitation:
+    """Accept or decline an invitation to an application's team, as the person invited. Accepting
+    needs the call open, the person not a judge of it and on no other application to it."""
+    with transaction.atomic():
+        locked = TeamInvitation.objects.select_for_update(of=("self",)).select_related("application__call").filter(
+            pk=invitation.pk, user=user).first()
+        if locked is None:
+            raise Refused("not_found", _("No such invitation."), status=404)
+        if locked.status != TeamInvitation.Status.PENDING:
+            raise Refused(f"invitation_{locked.status}", _("This invitation is %(value)s.") % {
+                "value": locked.get_status_display().lower()})
+        application = locked.application
+        if accept:
+            _refuse_unless_open(application.call)
+            if is_judge(user, application.call):
+                raise Refused("judge", _("You judge this call, so you cannot join an application to it."))
+            if application.status == Application.Status.WITHDRAWN:
+                raise Refused("withdrawn", _("This application is withdrawn."))
+            if application.members.count() >= MAX_TEAM:
+                raise Refused("team_full", _("This team has %(max_team)s members already.") % {"max_team": MAX_TEAM})
+            try:
+                with transaction.atomic():
+                    TeamMember.objects.create(application=application, user=user, call_id=application.call_id)
+            except IntegrityError:
+                raise Refused("already_applied",
+                              _("You are on another application to this call; leave it first.")) from None
+        locked.status = TeamInvitation.Status.ACCEPTED if accept else TeamInvitation.Status.DECLINED
+        locked.responded_at = timezone.now()
+        locked.save(update_fields=["status", "responded_at"])
+    return locked
 
 
 def application_create(*, call: Call, user, startup_name: str, pitch: str = "", team=(), projects=(), hub_links=(),
@@ -278,7 +333,7 @@ def application_create(*, call: Call, user, startup_name: str, pitch: str = "", 
             _completeness(application)
             application.status, application.submitted_at = Application.Status.SUBMITTED, timezone.now()
         application.save()
-        _team_set(application, [user, *[m for m in members if m.pk != user.pk]])
+        _team_set(application, [m for m in members if m.pk != user.pk], actor=user)
         application.projects.set(linked)
     return application
 
@@ -325,8 +380,7 @@ def application_update(*, application: Application, user, submit: bool = False, 
                 locked.status, locked.submitted_at = Application.Status.SUBMITTED, timezone.now()
         locked.save()
         if members is not None:
-            creator = locked.created_by
-            _team_set(locked, [creator, *[m for m in members if m.pk != creator.pk]])
+            _team_set(locked, [m for m in members if m.pk != locked.created_by_id], actor=user)
         if linked is not None:
             locked.projects.set(linked)
     return locked

@@ -8,6 +8,8 @@ urlpatterns = [
     path("program/applications/<int:pk>/", views.application_detail, name="program_application"),
     re_path(r"^program/applications/(?P<pk>\d+)/(?P<action>withdraw|submit)/$", views.application_status,
             name="program_application_status"),
+    re_path(r"^program/invitations/(?P<pk>\d{1,18})/(?P<action>accept|decline)/$", views.invitation_answer,
+            name="program_invitation_answer"),
     path("program/applications/<int:pk>/review/", views.review, name="program_review"),
     path("program/applications/<int:pk>/conflict/", views.conflict, name="program_conflict"),
     path("program/applications/<int:pk>/decide/", views.decide, name="program_decide"),

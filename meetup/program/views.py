@@ -12,7 +12,7 @@ from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors, bind_in_zone
 from meetup.program import access, selectors, services
 from meetup.program.forms import ApplicationForm, CallForm, ConflictForm, ReviewForm
-from meetup.program.models import Application
+from meetup.program.models import Application, TeamInvitation
 from meetup.program.roles import can_manage_call, is_judge
 
 
@@ -22,6 +22,7 @@ def program_home(request):
     return render(request, "program/home.html", {
         "calls": selectors.calls_listed(),
         "applications": selectors.applications_of(user) if user.is_authenticated else [],
+        "invitations": selectors.invitations_for(user),
         "judging": selectors.calls_judged_by(user),
         "managing": selectors.calls_managed_by(user),
         "can_create": is_organiser(user),
@@ -95,6 +96,20 @@ def application_status(request, pk: int, action: str):
     else:
         messages.success(request, _("Application withdrawn.") if action == "withdraw" else _("Application submitted."))
     return redirect("program_application", pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_answer(request, pk: int, action: str):
+    """Accept or decline an invitation to an application's team."""
+    try:
+        services.team_invitation_respond(invitation=TeamInvitation(pk=pk), user=request.user,
+                                         accept=action == "accept")
+    except Refused as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("You joined the team.") if action == "accept" else _("Invitation declined."))
+    return redirect("program_home")
 
 
 # --- Judges ---------------------------------------------------------------------------------------

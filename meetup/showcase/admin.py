@@ -34,12 +34,12 @@ def _project_row(project):
 @admin.register(Project)
 class ProjectAdmin(ModeratorsMayView):
     list_display = ["title", "created_by", "event", "visibility", "like_count", "trending_score", "created_at"]
-    list_filter = ["visibility", "event"]
+    list_filter = ["visibility", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "created_at"
     raw_id_fields = ["created_by", "event"]
-    filter_horizontal = ["team"]
-    readonly_fields = ["like_count", "trending_score"]
+    # People join a team by accepting an invitation, never by being picked here.
+    readonly_fields = ["like_count", "trending_score", "team"]
     list_select_related = ["created_by", "event"]
     inlines = [LinkInline]
     actions = ["hide", "restore", csv_export_action(

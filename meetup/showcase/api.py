@@ -9,8 +9,9 @@ from pydantic import ConfigDict, StrictBool, StrictStr
 
 from meetup.accounts.auth import public
 from meetup.events.models import Event
+from meetup.lib.bounds import Id
 from meetup.showcase import access, selectors, services
-from meetup.showcase.models import Collection, Project
+from meetup.showcase.models import Collection, Project, ProjectInvitation
 
 router = Router(tags=["projects"])
 
@@ -105,7 +106,7 @@ class ProjectFilter(Schema):
     library: str = Field("", max_length=64)
     event: str = Field("", max_length=120, description="an event's slug")
     sort: Literal["trending", "newest", "most_liked"] = "trending"
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(24, ge=1, le=100)
 
 
@@ -118,7 +119,8 @@ class ProjectIn(Schema):
     repository_url: StrictStr = ""
     demo_url: StrictStr = ""
     event: StrictStr | None = Field(None, description="an event's slug")
-    team: list[StrictStr] = Field(default_factory=list, description="usernames; you are on the team already")
+    team: list[StrictStr] = Field(default_factory=list, max_length=12,
+                                  description="usernames to invite (they join once they accept); you are on it")
     hub_links: list[StrictStr] = Field(default_factory=list, max_length=5,
                                        description="Hub ids or URLs: `org/name`, `datasets/org/name`, links")
 
@@ -174,6 +176,43 @@ def _collection_out(request, collection: Collection) -> Collection:
     return collection
 
 
+class ProjectInvitationOut(Schema):
+    id: int
+    project: str
+    title: str
+    invited_by: str | None
+
+    @staticmethod
+    def resolve_project(obj):
+        return obj.project.slug
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.project.title
+
+    @staticmethod
+    def resolve_invited_by(obj):
+        return obj.invited_by.public_name if obj.invited_by else None
+
+
+class InvitationAnswerOut(Schema):
+    id: int
+    status: str
+
+
+@router.get("/project-invitations", response=list[ProjectInvitationOut],
+            summary="Invitations to project teams for you")
+def invitation_list(request):
+    return list(selectors.invitations_for(request.user))
+
+
+@router.post("/project-invitations/{int:pk}/{action}", response=InvitationAnswerOut,
+             summary="Accept or decline an invitation to a project's team")
+def invitation_answer(request, pk: Id, action: Literal["accept", "decline"]):
+    return services.project_invitation_respond(invitation=ProjectInvitation(pk=pk), user=request.user,
+                                               accept=action == "accept")
+
+
 @router.get("/projects", response=ProjectPage, auth=public, summary="The project gallery")
 def project_list(request, filters: Query[ProjectFilter]):
     projects = selectors.gallery(selectors.GalleryFilters(
@@ -227,13 +266,13 @@ def collection_create(request, payload: CollectionIn):
 
 @router.get("/collections/{int:pk}", response=CollectionOut, auth=public,
             summary="A public collection, or one of yours")
-def collection_detail(request, pk: int):
+def collection_detail(request, pk: Id):
     return _collection_out(request, access.visible_collection(request, pk))
 
 
 @router.post("/collections/{int:pk}/projects", response={200: CollectionOut, 201: CollectionOut},
              summary="Add a project to your collection")
-def collection_add(request, pk: int, payload: CollectionItemIn):
+def collection_add(request, pk: Id, payload: CollectionItemIn):
     collection = access.owned_collection(request, pk)
     project = selectors.project_for(request.user, payload.project)
     if project is None:
@@ -244,7 +283,7 @@ def collection_add(request, pk: int, payload: CollectionItemIn):
 
 @router.delete("/collections/{int:pk}/projects/{slug}", response=CollectionOut,
                summary="Remove a project from your collection")
-def collection_remove(request, pk: int, slug: str):
+def collection_remove(request, pk: Id, slug: str):
     collection = access.owned_collection(request, pk)
     project = Project.objects.filter(slug=slug).first()
     if project is None or not services.collection_remove(collection=collection, project=project, user=request.user):

@@ -19,7 +19,8 @@ class ProjectForm(forms.Form):
         help_text=_("One per line: an id like mistralai/Mistral-7B-v0.1 or a huggingface.co link "
                     "(datasets/… and spaces/… too)."))
     team = forms.CharField(required=False, label=_("Team members"),
-                           help_text=_("Usernames, separated by commas. You are on the team already."))
+                           help_text=_("Usernames, separated by commas: each person is invited and joins once they "
+                                       "accept. You are on the team already."))
     repository_url = forms.URLField(required=False, assume_scheme="https", label=_("Code repository"))
     demo_url = forms.URLField(required=False, assume_scheme="https", label=_("Demo"))
     event = forms.ModelChoiceField(queryset=Event.objects.none(), required=False, empty_label=_("(none)"),
@@ -35,7 +36,9 @@ class ProjectForm(forms.Form):
             "title": project.title, "summary": project.summary, "description": project.description,
             "repository_url": project.repository_url, "demo_url": project.demo_url, "event": project.event,
             "hub_links": "\n".join(link.requested_path for link in project.links.all()),
-            "team": ", ".join(m.username for m in project.team.all() if m.pk != project.created_by_id),
+            "team": ", ".join([m.username for m in project.team.all() if m.pk != project.created_by_id]
+                              + list(project.invitations.filter(status="pending")
+                                     .values_list("user__username", flat=True))),
         }
 
     def service_data(self) -> dict:

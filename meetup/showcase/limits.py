@@ -10,6 +10,9 @@ from meetup.lib.limits import window_count
 # (how many, per seconds): a burst limit and a daily one.
 COMMENTS = ((5, 60), (200, 86400))
 REPORTS = ((5, 600), (30, 86400))
+LIKES = ((30, 60), (500, 86400))
+PROJECTS = ((5, 3600), (20, 86400))
+COMMENT_EDITS = ((10, 60), (200, 86400))
 
 
 def limit_hit(kind: str, user_id: int, limits=()) -> None:

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from meetup.lib.slugs import validate_not_reserved
+
 
 class Visibility(models.TextChoices):
     VISIBLE = "visible", _("Visible")
@@ -23,7 +25,7 @@ class Project(models.Model):
     """
 
     title = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
+    slug = models.SlugField(max_length=140, unique=True, validators=[validate_not_reserved])
     summary = models.CharField(max_length=280, help_text=_("One or two sentences for the gallery."))
     description = models.TextField(blank=True, help_text=_("Markdown; HTML is removed."))
     repository_url = models.URLField(blank=True)
@@ -189,3 +191,29 @@ class Report(models.Model):
     @property
     def target(self):
         return self.project if self.project_id else self.comment
+
+
+class ProjectInvitation(models.Model):
+    """An invitation to join a project's team. Until the person accepts they are not shown as a
+    member and have no rights on the project."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["project", "user"], condition=models.Q(status="pending"),
+                                               name="one_pending_project_invitation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.project}"

@@ -8,7 +8,17 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from hubsync.models import HubModel
 from meetup.accounts.roles import can_moderate
 from meetup.events.models import Event
-from meetup.showcase.models import Collection, Comment, Like, Project, ProjectLink, Report, Visibility
+from meetup.lib.bounds import bounded_int
+from meetup.showcase.models import (
+    Collection,
+    Comment,
+    Like,
+    Project,
+    ProjectInvitation,
+    ProjectLink,
+    Report,
+    Visibility,
+)
 
 SORTS = {
     "trending": ("-trending_score", "-id"),
@@ -116,7 +126,7 @@ class Page:
 
 
 def page_of(queryset, number, size: int) -> Page:
-    number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+    number = bounded_int(number, maximum=100_000) or 1
     start = (number - 1) * size
     rows = list(queryset[start:start + size + 1])
     return Page(rows[:size], number, len(rows) > size)
@@ -189,3 +199,11 @@ def open_reports_for_event(event) -> QuerySet[Report]:
         Report.objects.filter(Q(project__event=event) | Q(comment__project__event=event), status=Report.Status.OPEN)
         .select_related("project", "comment__project").order_by("created_at")
     )
+
+
+def invitations_for(user):
+    """Pending invitations to project teams addressed to `user`."""
+    if not user.is_authenticated:
+        return ProjectInvitation.objects.none()
+    return (ProjectInvitation.objects.filter(user=user, status=ProjectInvitation.Status.PENDING)
+            .select_related("project", "invited_by").order_by("-created_at"))

@@ -18,6 +18,7 @@ from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
 from meetup.lib.dispatch import enqueue_on_commit
 from meetup.lib.errors import Refused
+from meetup.lib.limits import refuse_over
 from meetup.lib.slugs import unique_slug
 from meetup.showcase import limits, signals, trending
 from meetup.showcase.models import (
@@ -26,6 +27,7 @@ from meetup.showcase.models import (
     Comment,
     Like,
     Project,
+    ProjectInvitation,
     ProjectLink,
     Report,
     Visibility,
@@ -89,9 +91,11 @@ def project_create(*, user, title: str, summary: str, description: str = "", rep
                       demo_url=demo_url, event=event, created_by=user)
     _validated(project)
     with transaction.atomic():
+        limits.limit_hit("projects", user.pk, limits.PROJECTS)
         project.slug = _unique_slug(title)
         project.save()
-        project.team.set({user, *members})
+        project.team.set([user])
+        _team_invite(project, members, actor=user)
         _links_set(project, refs)
     return project
 
@@ -99,7 +103,50 @@ def project_create(*, user, title: str, summary: str, description: str = "", rep
 EDITABLE = {"title", "summary", "description", "repository_url", "demo_url", "event"}
 
 
-def project_update(*, project: Project, team=None, hub_links=None, **changes) -> Project:
+def _team_invite(project: Project, people, *, actor) -> None:
+    """Invite `people` not yet on the team nor invited; they join when they accept."""
+    have = set(project.team.values_list("pk", flat=True)) | set(
+        project.invitations.filter(status=ProjectInvitation.Status.PENDING).values_list("user_id", flat=True))
+    new = [p for p in people if p.pk not in have]
+    if not new:
+        return
+    refuse_over("team-invite", actor.pk, n=len(new))
+    invitations = ProjectInvitation.objects.bulk_create([
+        ProjectInvitation(project=project, user=p, invited_by=actor) for p in new])
+    signals.project_invitations_created.send(sender=ProjectInvitation, invitation_ids=[i.pk for i in invitations])
+
+
+def _team_change(project: Project, people, *, actor) -> None:
+    """Make `people` (besides the creator) the team: those no longer listed leave it (or lose their
+    invitation), those newly listed are invited."""
+    wanted = {p.pk for p in people} | {project.created_by_id}
+    project.team.remove(*[u for u in project.team.all() if u.pk not in wanted])
+    project.invitations.filter(status=ProjectInvitation.Status.PENDING).exclude(user_id__in=wanted).update(
+        status=ProjectInvitation.Status.REVOKED, responded_at=timezone.now())
+    _team_invite(project, [p for p in people if p.pk != project.created_by_id], actor=actor)
+
+
+def project_invitation_respond(*, invitation: ProjectInvitation, user, accept: bool) -> ProjectInvitation:
+    """Accept or decline an invitation to a project's team, as the person invited."""
+    with transaction.atomic():
+        locked = ProjectInvitation.objects.select_for_update(of=("self",)).select_related("project").filter(
+            pk=invitation.pk, user=user).first()
+        if locked is None:
+            raise Refused("not_found", _("No such invitation."), status=404)
+        if locked.status != ProjectInvitation.Status.PENDING:
+            raise Refused(f"invitation_{locked.status}", _("This invitation is %(value)s.") % {
+                "value": locked.get_status_display().lower()})
+        if accept:
+            if locked.project.team.count() >= MAX_TEAM:
+                raise Refused("team_full", _("This team has %(max_team)s members already.") % {"max_team": MAX_TEAM})
+            locked.project.team.add(user)
+        locked.status = ProjectInvitation.Status.ACCEPTED if accept else ProjectInvitation.Status.DECLINED
+        locked.responded_at = timezone.now()
+        locked.save(update_fields=["status", "responded_at"])
+    return locked
+
+
+def project_update(*, project: Project, team=None, hub_links=None, actor=None, **changes) -> Project:
     """Change a project's details, team (usernames) and Hub links (ids or URLs)."""
     unknown = set(changes) - EDITABLE
     if unknown:
@@ -112,7 +159,7 @@ def project_update(*, project: Project, team=None, hub_links=None, **changes) ->
     with transaction.atomic():
         project.save()
         if members is not None:
-            project.team.set({project.created_by, *members})
+            _team_change(project, members, actor=actor or project.created_by)
         if refs is not None:
             _links_set(project, refs)
     return project
@@ -151,6 +198,7 @@ def like_set(*, project: Project, user, liked: bool) -> tuple[bool, int]:
     """Like or unlike; repeating either changes nothing. The Like row (one per user, by a unique
     constraint) and `like_count` change in one transaction, the count by a relative update, so
     racing requests never lose or double a like. Returns (liked, like_count)."""
+    limits.limit_hit("likes", user.pk, limits.LIKES)
     with transaction.atomic():
         if liked:
             try:
@@ -194,7 +242,8 @@ def comment_create(*, project: Project, author, body: str) -> Comment:
 
 def comment_update(*, comment: Comment, user, body: str) -> Comment:
     if comment.author_id != user.pk:
-        raise PermissionDenied("Only its author can edit a comment.")
+        raise PermissionDenied(_("Only its author can edit a comment."))
+    limits.limit_hit("edits", user.pk, limits.COMMENT_EDITS)
     comment.body, comment.edited_at = _body(body), timezone.now()
     comment.save(update_fields=["body", "edited_at"])
     return comment
@@ -202,7 +251,7 @@ def comment_update(*, comment: Comment, user, body: str) -> Comment:
 
 def comment_delete(*, comment: Comment, user) -> None:
     if comment.author_id != user.pk:
-        raise PermissionDenied("Only its author can delete a comment.")
+        raise PermissionDenied(_("Only its author can delete a comment."))
     comment.delete()
 
 
@@ -223,7 +272,7 @@ def collection_create(*, owner, name: str, description: str = "", is_public: boo
 
 def _own(collection: Collection, user) -> None:
     if collection.owner_id != user.pk:
-        raise PermissionDenied("Only its owner can change a collection.")
+        raise PermissionDenied(_("Only its owner can change a collection."))
 
 
 def collection_delete(*, collection: Collection, user) -> None:
@@ -234,7 +283,7 @@ def collection_delete(*, collection: Collection, user) -> None:
 def collection_add(*, collection: Collection, project: Project, user) -> bool:
     """Add a project; adding it again changes nothing. Returns whether it was added."""
     _own(collection, user)
-    _, created = CollectionItem.objects.get_or_create(collection=collection, project=project)
+    _unused, created = CollectionItem.objects.get_or_create(collection=collection, project=project)
     return created
 
 
@@ -266,7 +315,7 @@ def report_create(*, reporter, reason: str, details: str = "", project: Project 
 
 def _moderator(user) -> None:
     if not can_moderate(user):
-        raise PermissionDenied("Only moderators can do this.")
+        raise PermissionDenied(_("Only moderators can do this."))
 
 
 def _close_reports(reports, *, status: str, moderator) -> list[int]:

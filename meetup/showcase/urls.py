@@ -5,6 +5,9 @@ from meetup.showcase import views
 urlpatterns = [
     path("projects/", views.gallery, name="gallery"),
     path("projects/new/", views.project_create, name="project_create"),
+    path("projects/invitations/", views.invitations, name="project_invitations"),
+    re_path(r"^projects/invitations/(?P<pk>\d{1,18})/(?P<action>accept|decline)/$", views.invitation_answer,
+            name="project_invitation_answer"),
     path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("projects/<slug:slug>/edit/", views.project_edit, name="project_edit"),
     path("projects/<slug:slug>/like/", views.like, name="project_like"),

@@ -10,9 +10,10 @@ from meetup.accounts.roles import can_moderate
 from meetup.events import access as event_access
 from meetup.lib.errors import Refused
 from meetup.lib.forms import add_errors
+from meetup.lib.redirects import redirect_next
 from meetup.showcase import access, exports, selectors, services
 from meetup.showcase.forms import CollectionForm, CommentForm, ProjectForm, ReportForm
-from meetup.showcase.models import Comment, Project, Report
+from meetup.showcase.models import Comment, Project, ProjectInvitation, Report
 
 PAGE_SIZE = 24
 
@@ -84,7 +85,7 @@ def project_edit(request, slug: str):
     form = ProjectForm(request.POST or None, initial=ProjectForm.initial_for(project))
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(project=project, **form.service_data())
+            services.project_update(project=project, actor=request.user, **form.service_data())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -100,11 +101,11 @@ def like(request, slug: str):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={reverse('project_detail', args=[slug])}")
     project = access.visible_project(request, slug)
-    liked, _ = services.like_toggle(project=project, user=request.user)
+    liked, _unused = services.like_toggle(project=project, user=request.user)
     project.liked = liked
     if request.headers.get("HX-Request"):
         return render(request, "showcase/_like.html", {"project": project})
-    return redirect(request.POST.get("next") or reverse("project_detail", args=[slug]))
+    return redirect_next(request, reverse("project_detail", args=[slug]))
 
 
 # --- Comments -------------------------------------------------------------------------------------
@@ -135,6 +136,8 @@ def comment_edit(request, comment_id: int):
             services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
             add_errors(form, exc)
+        except Refused as exc:
+            return _refused(request, exc, back=reverse("project_detail", args=[comment.project.slug]))
         else:
             return redirect(reverse("project_detail", args=[comment.project.slug]) + f"#comment-{comment.pk}")
     return render(request, "showcase/form.html", {"form": form, "title": _("Edit your comment"),
@@ -265,7 +268,7 @@ def moderate(request, kind: str, key: str, action: str):
     else:
         services.content_restore(moderator=request.user, **target)
         messages.success(request, _("Restored: visible again."))
-    return redirect(request.POST.get("next") or reverse("moderation_queue"))
+    return redirect_next(request, reverse("moderation_queue"))
 
 
 @login_required
@@ -283,3 +286,26 @@ def report_dismiss(request, report_id: int):
 def project_export(request, slug: str):
     """The projects shown at an event, as CSV: the event's organisers only."""
     return exports.projects_csv_response(event_access.managed_event(request, slug, counts=False))
+
+
+# --- Team invitations ----------------------------------------------------------------------------
+@login_required
+def invitations(request):
+    """Invitations to project teams for the caller, to accept or decline."""
+    return render(request, "showcase/invitations.html", {"invitations": selectors.invitations_for(request.user)})
+
+
+@login_required
+@require_POST
+def invitation_answer(request, pk: int, action: str):
+    try:
+        invitation = services.project_invitation_respond(
+            invitation=ProjectInvitation(pk=pk), user=request.user, accept=action == "accept")
+    except Refused as exc:
+        messages.error(request, exc.detail)
+        return redirect("project_invitations")
+    if action == "accept":
+        messages.success(request, _("You joined the team."))
+        return redirect("project_detail", slug=invitation.project.slug)
+    messages.success(request, _("Invitation declined."))
+    return redirect("project_invitations")

@@ -16,6 +16,7 @@
       var now = Date.now();
       if (code === lastCode && now - lastAt < 3000) return;  // the same ticket held in front of the camera
       lastCode = code; lastAt = now;
+      if (window.doorReady && window.doorReady()) { window.doorScan(code); return; }  // checked on this device
       input.value = code;
       if (window.htmx) { window.htmx.trigger(form, "submit"); } else { form.submit(); }
     }
@@ -64,3 +65,10 @@
     });
   });
 })();
+
+// Forms marked data-reset-after-request empty themselves once htmx has sent them (no inline
+// handlers: the Content-Security-Policy allows scripts from files only).
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.target;
+  if (form && form.matches && form.matches("form[data-reset-after-request]")) { form.reset(); }
+});

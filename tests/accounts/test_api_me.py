@@ -148,3 +148,18 @@ def test_a_deactivated_users_token_stops_working(client, attendee):
     attendee.save()
 
     assert client.get("/api/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+@pytest.mark.parametrize("handle", ["bad handle", "a/b", "-lead", "x" * 97, "nul\x00"])
+def test_a_hub_username_that_the_hub_would_refuse_is_a_400(api, attendee, handle):
+    response = api(attendee).patch("/api/me", {"hub_username": handle})
+
+    assert response.status_code == 400
+    attendee.refresh_from_db()
+    assert attendee.hub_username == ""
+
+
+def test_the_hub_username_is_set_and_shown(api, attendee):
+    response = api(attendee).patch("/api/me", {"hub_username": "@alice-hf"})
+
+    assert response.status_code == 200 and response.json()["hub_username"] == "alice-hf"

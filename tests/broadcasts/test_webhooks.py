@@ -111,10 +111,13 @@ def test_help_replies_with_who_we_are_and_changes_nothing(client, twilio_server)
     assert not ConsentRecord.objects.filter(user=bob).exists()
 
 
-def test_any_other_text_gets_no_reply(client, twilio_server):
-    response = _post_signed(client, "/hooks/twilio/inbound", {"From": "+14155550111", "Body": "see you there!"})
+def test_any_other_text_gets_the_help_reply_and_changes_nothing(client, twilio_server):
+    bob = person()
 
-    assert response.content.decode() == '<?xml version="1.0" encoding="UTF-8"?><Response />'
+    response = _post_signed(client, "/hooks/twilio/inbound", {"From": str(bob.phone), "Body": "see you there!"})
+
+    assert "<Message>Open AI Meetups: event updates by text." in response.content.decode()
+    assert not ConsentRecord.objects.filter(user=bob).exists()
 
 
 def test_a_stop_mid_blast_through_the_webhook_skips_the_rest(client, event, organiser, twilio_server):

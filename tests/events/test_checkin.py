@@ -86,7 +86,7 @@ def test_attendees_cannot_check_people_in(api, event, ticket, attendee):
     assert RSVP.objects.get(pk=ticket.pk).checked_in_at is None
 
 
-@pytest.mark.parametrize("body", [{}, {"code": ""}, {"code": 123}, {"code": "x" * 65}])
+@pytest.mark.parametrize("body", [{}, {"code": ""}, {"code": 123}, {"code": "x" * 129}, {"code": "a\x00b"}])
 def test_bad_check_in_bodies_get_400(api, organiser, event, body):
     assert api(organiser).post(f"/api/events/{event.slug}/checkins", body).status_code == 400
 

@@ -118,7 +118,8 @@ def test_the_rsvp_list_pages_and_filters_with_waitlist_positions(api, organiser)
     assert [item["waitlist_position"] for item in page["items"]] == [3]
     everyone = api(organiser).get(f"/api/events/{event.slug}/rsvps").json()["items"]
     assert [i["waitlist_position"] for i in everyone] == [None, None, 1, 2, 3]
-    assert set(everyone[0]) == {"user", "status", "waitlist_position", "created_at", "checked_in_at"}
+    assert set(everyone[0]) == {"id", "user", "status", "source", "answers", "waitlist_position", "created_at",
+                                "checked_in_at"}
 
 
 @pytest.mark.parametrize("query", ["page_size=501", "page=0", "status=maybe", "page=x"])

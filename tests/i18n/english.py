@@ -65,6 +65,7 @@ def visible_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
     text = " ".join(" ".join(parser.parts).split())
+    text = re.sub(r"(https?://|/)[^\s]*|\{\w+\}", " ", text)  # addresses, paths and {placeholders}
     for name in PROPER_NOUNS:
         text = text.replace(name, " ")
     return text

@@ -11,6 +11,7 @@ from django.utils import timezone
 from meetup.broadcasts import services as broadcast_services
 from meetup.broadcasts.render import unsubscribe_token
 from meetup.demos.models import Demo, DemoRun
+from meetup.events.services import rsvp_create
 from meetup.program import services as program_services
 from meetup.showcase.models import Collection, CollectionItem, Report
 from tests.factories import EventFactory, UserFactory, VenueFactory
@@ -20,6 +21,8 @@ from tests.showcase.factories import CommentFactory, LinkFactory, ProjectFactory
 
 @pytest.fixture
 def world(db, organiser, attendee):
+    organiser.display_name = "Olivia Martin"  # people's names are data, and "Organiser" is English
+    organiser.save(update_fields=["display_name"])
     judge = UserFactory(username="jules", email="jules@example.org", display_name="Jules Juré")
     venue = VenueFactory(name="Halle Pajol", address="20 esplanade Nathalie Sarraute, Paris")
     event = EventFactory(title="Soirée des modèles ouverts", description="Démos et exposés.", venue=venue,
@@ -48,6 +51,9 @@ def world(db, organiser, attendee):
     application = program_services.application_create(
         call=call, user=attendee, startup_name="Lumière IA", pitch="Nous affinons des modèles.",
         answers={str(call.questions.get().pk): "Parce que."}, submit=True)
+    rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
+    VenueFactory(name="Pavillon Baltard", slug="pavillon", address="12 avenue Victor Hugo, Nogent",
+                 capacity_standing=800)
     broadcast = broadcast_services.broadcast_create(event=event, created_by=organiser, body="Rendez-vous à 18 h.",
                                                     subject="Rappel", channels="email")
     return {"event": event, "project": project, "run": DemoRun.objects.get(), "collection": collection, "call": call,
@@ -61,7 +67,8 @@ def _pages(world, organiser, attendee):
         reverse("home"), reverse("gallery"), reverse("project_detail", args=[project.slug]),
         reverse("program_home"), reverse("program_call", args=[call.slug]), reverse("account_login"),
         reverse("account_signup"), reverse("account_reset_password"), "/nowhere/",
-        reverse("unsubscribe", args=["not-a-token"]),
+        reverse("unsubscribe", args=["not-a-token"]), reverse("event_detail", args=[event.slug]),
+        reverse("offer_page", args=["not-a-token"]), reverse("reconfirmation_page", args=["not-a-token"]),
     ]
     as_attendee = [
         reverse("home"), reverse("profile"), reverse("your_data"), reverse("collection_list"),
@@ -70,7 +77,8 @@ def _pages(world, organiser, attendee):
         reverse("program_call", args=[call.slug]), reverse("program_apply", args=[call.slug]),
         reverse("program_application", args=[application.pk]),
         reverse("unsubscribe", args=[unsubscribe_token(attendee)]),
-        reverse("account_email"), reverse("account_change_password"),
+        reverse("account_email"), reverse("account_change_password"), reverse("event_detail", args=[event.slug]),
+        reverse("my_tickets"),
     ]
     as_organiser = [
         reverse("home"), reverse("gallery"), reverse("project_detail", args=[project.slug]),
@@ -79,6 +87,14 @@ def _pages(world, organiser, attendee):
         reverse("program_call_create"), reverse("program_call_edit", args=[call.slug]),
         reverse("program_manage", args=[call.slug]), reverse("program_assignments", args=[call.slug]),
         reverse("program_application", args=[application.pk]), reverse("demo_setup", args=[project.slug]),
+        reverse("event_detail", args=[event.slug]), reverse("event_dashboard", args=[event.slug]),
+        reverse("door", args=[event.slug]), reverse("rsvp_manage", args=[event.slug]),
+        reverse("event_edit", args=[event.slug]), reverse("event_create"),
+        reverse("capacity_change", args=[event.slug]),
+        reverse("capacity_change", args=[event.slug]) + "?capacity=150", reverse("event_team", args=[event.slug]),
+        reverse("event_questions", args=[event.slug]), reverse("venue_list"), reverse("venue_create"),
+        reverse("venue_detail", args=[event.venue.slug]), reverse("venue_move", args=[event.slug, "pavillon"]),
+        reverse("door_search", args=[event.slug]) + "?q=Ali",
     ]
     as_attendee.append(reverse("demo_run", args=[world["run"].pk]))
     as_judge = [reverse("program_queue", args=[call.slug]), reverse("program_review", args=[application.pk])]

@@ -151,16 +151,18 @@ def test_one_application_per_person_per_call(call, attendee, during):
 
     with pytest.raises(Refused):
         services.application_create(call=call, user=attendee, startup_name="Second")
-    from django.core.exceptions import ValidationError
+    poaching = services.application_create(call=call, user=other, startup_name="Poaching", team=["alice"])
+    invitation = poaching.invitations.get()
 
-    with pytest.raises(ValidationError) as invalid:
-        services.application_create(call=call, user=other, startup_name="Poaching", team=["alice"])
-    assert "alice" in invalid.value.message_dict["team"][0]
-    assert Application.objects.count() == 1
+    with pytest.raises(Refused) as refused:
+        services.team_invitation_respond(invitation=invitation, user=attendee, accept=True)
+    assert refused.value.code == "already_applied"
+    assert not poaching.members.filter(user=attendee).exists()
 
 
 def test_a_team_member_may_edit_and_sees_the_application(call, attendee, stranger, during, api):
     application = services.application_create(call=call, user=attendee, startup_name="Duo", team=["sam"])
+    services.team_invitation_respond(invitation=application.invitations.get(), user=stranger, accept=True)
 
     response = api(stranger).patch(f"/api/program/applications/{application.pk}", {"pitch": "Edited by Sam"})
 

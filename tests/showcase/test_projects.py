@@ -106,7 +106,8 @@ def test_the_create_page_makes_a_project_for_the_signed_in_user(client, attendee
 
     project = Project.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/projects/{project.slug}/"
-    assert set(project.team.values_list("username", flat=True)) == {"alice", "sam"}
+    assert set(project.team.values_list("username", flat=True)) == {"alice"}
+    assert list(project.invitations.values_list("user__username", flat=True)) == ["sam"]
     assert project.event == event
 
 

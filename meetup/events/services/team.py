@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetup.accounts.services import organiser_grant
 from meetup.audit.models import AuditEntry
@@ -29,11 +30,11 @@ def invitation_create(*, event: Event, email: str, role: str, invited_by) -> Inv
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": ["Enter a valid email address."]}) from None
+        raise ValidationError({"email": [_("Enter a valid email address.")]}) from None
     if role not in Invitation.Role.values:
-        raise ValidationError({"role": ["Choose co-organiser or door staff."]})
+        raise ValidationError({"role": [_("Choose co-organiser or door staff.")]})
     if event.organisers.filter(email__iexact=email).exists():
-        raise Refused("already_organiser", f"{email} already organises this event.")
+        raise Refused("already_organiser", _("%(email)s already organises this event.") % {"email": email})
     with transaction.atomic():
         invitation = Invitation.objects.create(
             event=event, email=email, role=role, token=secrets.token_urlsafe(32), invited_by=invited_by,
@@ -50,12 +51,14 @@ def invitation_accept(*, token: str, user) -> Invitation:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().select_related("event").filter(token=token).first()
         if invitation is None:
-            raise Refused("not_found", "This invitation does not exist.", status=404)
+            raise Refused("not_found", _("This invitation does not exist."), status=404)
         state = invitation.state(timezone.now())
         if state != "pending":
-            raise Refused(f"invitation_{state}", f"This invitation has been {state}; ask for a new one.")
+            raise Refused(f"invitation_{state}", _("This invitation has been %(state)s; ask for a new one.") % {
+                "state": state})
         if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
-            raise Refused("wrong_account", f"This invitation is for {invitation.email}; sign in with that address.",
+            raise Refused("wrong_account", _("This invitation is for %(email)s; sign in with that address.") % {
+                "email": invitation.email},
                           status=403)
         event = invitation.event
         if invitation.role == Invitation.Role.ORGANISER:
@@ -85,7 +88,7 @@ def team_remove(*, event: Event, user, role: str, actor) -> None:
     with transaction.atomic():
         if role == Invitation.Role.ORGANISER:
             if event.organisers.count() <= 1:
-                raise Refused("last_organiser", "An event needs at least one organiser.")
+                raise Refused("last_organiser", _("An event needs at least one organiser."))
             event.organisers.remove(user)
         else:
             event.door_staff.remove(user)

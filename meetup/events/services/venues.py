@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
@@ -18,9 +18,12 @@ from meetup.events import selectors, signals
 from meetup.events.models import Booking, Event, ForecastAlert, Venue
 from meetup.events.services.rsvps import capacity_change
 from meetup.lib.errors import Refused
+from meetup.lib.slugs import unique_slug
 
 # --- Venues and bookings --------------------------------------------------------------------------
 HOLD_MINUTES = 48 * 60
+# No booking blocks a venue for longer than this; a confirmed one belongs to an event.
+MAX_BOOKING = timedelta(days=7)
 # Advisory locks taken with two keys live apart from the one-key locks seats use (capacity.py).
 VENUE_LOCK_SPACE = 1
 _ACTIVE = list(Booking.ACTIVE)
@@ -30,15 +33,25 @@ def venue_create(**fields) -> Venue:
     """Add a venue to the catalogue. Raises ValidationError keyed by field."""
     venue = Venue(**fields)
     if not venue.slug:
-        venue.slug = slugify(venue.name)[:120] or "venue"
+        venue.slug = unique_slug(Venue, venue.name, fallback="venue", max_length=120)
     venue.full_clean()
     venue.save()
     return venue
 
 
+def _expiry(*, confirmed: bool, event: Event | None, hold_minutes: int = HOLD_MINUTES) -> datetime | None:
+    """When a booking stops blocking its venue by itself: never for a confirmed booking of an
+    event, after the hold time for anything else (a booking belongs to an event or expires)."""
+    if confirmed and event is not None:
+        return None
+    return timezone.now() + timedelta(minutes=hold_minutes)
+
+
 def holds_expire(*, venue: Venue | None = None) -> int:
-    """Turn holds whose time ran out into `expired`, freeing their venues; returns how many."""
-    stale = Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lte=timezone.now())
+    """Turn holds (and bookings of no event) whose time ran out into `expired`, freeing their
+    venues; returns how many."""
+    stale = Booking.objects.filter(status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED],
+                                   hold_expires_at__lte=timezone.now())
     if venue is not None:
         stale = stale.filter(venue=venue)
     return stale.update(status=Booking.Status.EXPIRED)
@@ -55,11 +68,13 @@ def booking_create(
     races; on SQLite the IMMEDIATE transaction makes the check and the insert one step.
     """
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": ["A booking must end after it starts."]})
+        raise ValidationError({"ends_at": [_("A booking must end after it starts.")]})
+    if ends_at - starts_at > MAX_BOOKING:
+        raise ValidationError({"ends_at": [_("A booking lasts at most %(days)s days.") % {"days": MAX_BOOKING.days}]})
     booking = Booking(
         venue=venue, event=event, starts_at=starts_at, ends_at=ends_at, note=note, created_by=created_by,
         status=Booking.Status.CONFIRMED if confirmed else Booking.Status.HELD,
-        hold_expires_at=None if confirmed else timezone.now() + timedelta(minutes=hold_minutes),
+        hold_expires_at=_expiry(confirmed=confirmed, event=event, hold_minutes=hold_minutes),
     )
     try:
         with transaction.atomic():
@@ -76,7 +91,7 @@ def booking_create(
     except IntegrityError as exc:
         if "booking_no_overlap" not in str(exc):
             raise
-        raise Refused("venue_taken", f"{venue.name} is already booked at that time.") from None
+        raise Refused("venue_taken", _("%(name)s is already booked at that time.") % {"name": venue.name}) from None
     return booking
 
 
@@ -86,16 +101,17 @@ def _overlapping(booking: Booking):
 
 
 def booking_confirm(*, booking: Booking, actor=None) -> Booking:
-    """Confirm a hold that has not expired."""
+    """Confirm a hold that has not expired. Confirmed for an event, it stays; confirmed for no
+    event, it still expires like a hold unless an event takes it (_expiry)."""
     with transaction.atomic():
         updated = Booking.objects.filter(
             Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=timezone.now()),
             pk=booking.pk, status=Booking.Status.HELD,
-        ).update(status=Booking.Status.CONFIRMED, hold_expires_at=None)
+        ).update(status=Booking.Status.CONFIRMED, hold_expires_at=_expiry(confirmed=True, event=booking.event))
         booking.refresh_from_db()
         if not updated and booking.status != Booking.Status.CONFIRMED:
             raise Refused("hold_expired" if booking.status in (Booking.Status.HELD, Booking.Status.EXPIRED)
-                          else "booking_released", "This hold is no longer active; book the venue again.")
+                          else "booking_released", _("This hold is no longer active; book the venue again."))
         if updated:
             audit_record(actor=actor, action=AuditEntry.Action.BOOKING, event=booking.event, booking=booking.pk,
                          summary=f"Confirmed {booking.venue.name} for {booking.starts_at:%Y-%m-%d %H:%M}")
@@ -122,7 +138,7 @@ def venue_move(*, event: Event, venue: Venue, capacity: int | None = None, creat
     Raises Refused("venue_taken") when the new venue is not free; nothing changes then.
     """
     if venue.pk == event.venue_id:
-        raise Refused("same_venue", "The event is already at this venue.")
+        raise Refused("same_venue", _("The event is already at this venue."))
     current = Booking.objects.filter(event=event, status__in=_ACTIVE).order_by("starts_at").first()
     starts_at, ends_at = (current.starts_at, current.ends_at) if current else (event.starts_at, event.ends_at)
     with transaction.atomic():
@@ -131,8 +147,11 @@ def venue_move(*, event: Event, venue: Venue, capacity: int | None = None, creat
         Booking.objects.filter(event=event, status__in=_ACTIVE).exclude(pk=booking.pk).update(
             status=Booking.Status.RELEASED)
         old_venue_name = event.venue.name if event.venue else ""
-        Event.objects.filter(pk=event.pk).update(venue=venue, updated_at=timezone.now())
+        # A new SEQUENCE tells calendar apps to replace their copy (see tickets.py).
+        Event.objects.filter(pk=event.pk).update(venue=venue, updated_at=timezone.now(),
+                                                 ical_sequence=F("ical_sequence") + 1)
         event.venue = venue
+        event.ical_sequence = Event.objects.values_list("ical_sequence", flat=True).get(pk=event.pk)
         audit_record(actor=created_by, action=AuditEntry.Action.VENUE_MOVE, event=event, venue=venue.pk,
                      summary=f"Moved from {old_venue_name or 'no venue'} to {venue.name}")
         promoted = capacity_change(event=event, capacity=venue.capacity_standing if capacity is None else capacity,
@@ -157,7 +176,7 @@ def forecast_alerts_check(*, event: Event) -> list[int]:
         for threshold in ALERT_THRESHOLDS:
             if result.turnout * 100 < threshold * target:
                 continue
-            _, created = ForecastAlert.objects.get_or_create(
+            _unused, created = ForecastAlert.objects.get_or_create(
                 event=event, threshold=threshold, defaults={"turnout": result.turnout, "capacity": target})
             if created:
                 fired.append(threshold)

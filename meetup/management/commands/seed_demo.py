@@ -105,6 +105,8 @@ class Command(BaseCommand):
         services.booking_create(venue=venues["mission-bay-hall"], starts_at=starts - timedelta(hours=2),
                                 ends_at=starts + timedelta(hours=5), confirmed=True, event=main,
                                 note="Doors 18:00, load-in from 16:00", created_by=organiser)
+        for name in ("Main doors", "Bay side"):
+            services.entrance_create(event=main, name=name, actor=organiser)
         services.booking_create(venue=venues["soma-lab"], starts_at=starts + timedelta(days=1),
                                 ends_at=starts + timedelta(days=1, hours=4), hold_minutes=72 * 60,
                                 note="Workshop day (tentative)", created_by=organiser)

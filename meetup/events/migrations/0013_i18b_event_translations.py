@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_i18_accessibility'),
+        ('events', '0012_i14_waitlist_places'),
     ]
 
     operations = [

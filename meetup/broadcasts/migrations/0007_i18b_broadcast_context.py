@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('broadcasts', '0003_i18_account_messages'),
+        ('broadcasts', '0006_merged_after_hardening'),
     ]
 
     operations = [
