@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from meetup.lib.bounds import validate_datetime
@@ -275,11 +275,11 @@ class CapacityShard(models.Model):
 
 class RSVP(models.Model):
     class Status(models.TextChoices):
-        GOING = "going", _("Going")
+        GOING = "going", pgettext_lazy("rsvp status", "Going")
         WAITLISTED = "waitlisted", _("Waitlisted")
         # Holds a seat for a while (an open Offer) until claimed (going) or expired (cancelled).
         OFFERED = "offered", _("Offered a seat")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("rsvp status", "Cancelled")
         # Approval-based events: waiting for an organiser's decision; holds no seat.
         REQUESTED = "requested", _("Requested")
         DECLINED = "declined", _("Declined")
