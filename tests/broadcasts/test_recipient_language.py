@@ -107,3 +107,22 @@ def test_a_keyword_reply_is_in_the_senders_language(db):
     assert sms_keyword_handle(sender="+14155550999", body="HELP").startswith("Open AI Meetups: event updates")
     claire.refresh_from_db()
     assert claire.sms_opt_in is False
+
+
+def test_a_text_built_at_send_time_is_in_the_recipients_language(bilingual, twilio_server):
+    """Reminders, offers and "still coming?" texts are written by builders at send time: inside the
+    recipient's language too."""
+    from meetup.broadcasts.models import Broadcast
+
+    claire = person(language="fr")
+    going = rsvp(bilingual, claire)
+    stream = services.stream_for(kind=Broadcast.Kind.REMINDER, event=bilingual)
+    services.deliveries_enqueue(broadcast=stream, messages=[(claire.pk, f"reminder:24:{going.pk}", "")],
+                                channel=Delivery.Channel.SMS)
+
+    with translation.override("en"):
+        deliver_all(channels=("sms",))
+
+    body = twilio_server.to(str(claire.phone))[0]["Body"]
+    assert body.startswith("Rappel : Soirée des modèles ouverts commence le ")
+    assert body.endswith("\nRépondez STOP pour ne plus recevoir de SMS.")
