@@ -13,7 +13,8 @@ from meetup.broadcasts.render import unsubscribe_token
 from meetup.demos.models import Demo, DemoRun
 from meetup.events.services import rsvp_create
 from meetup.program import services as program_services
-from meetup.showcase.models import Collection, CollectionItem, Report
+from meetup.program.models import TeamInvitation
+from meetup.showcase.models import Collection, CollectionItem, Comment, ProjectInvitation, Report
 from tests.factories import EventFactory, UserFactory, VenueFactory
 from tests.i18n.english import english_left, marked_fragments
 from tests.showcase.factories import CommentFactory, LinkFactory, ProjectFactory
@@ -37,6 +38,7 @@ def world(db, organiser, attendee):
                            error="The model could not answer this input.")
     other = ProjectFactory(title="Traducteur", summary="Traduit.", description="Oui.", created_by=organiser)
     CommentFactory(project=other, author=attendee, body="Bof", visibility="hidden")
+    ProjectInvitation.objects.create(project=other, user=attendee, invited_by=organiser)
     CommentFactory(project=project, author=organiser, body="Très belle démo !")
     Report.objects.create(reporter=organiser, project=project, reason=Report.Reason.choices[0][0],
                           details="Lien cassé")
@@ -51,6 +53,7 @@ def world(db, organiser, attendee):
     application = program_services.application_create(
         call=call, user=attendee, startup_name="Lumière IA", pitch="Nous affinons des modèles.",
         answers={str(call.questions.get().pk): "Parce que."}, submit=True)
+    TeamInvitation.objects.create(application=application, user=organiser, invited_by=attendee)
     rsvp_create(event=event, user=attendee, accept_code_of_conduct=True)
     VenueFactory(name="Pavillon Baltard", slug="pavillon", address="12 avenue Victor Hugo, Nogent",
                  capacity_standing=800)
@@ -78,7 +81,8 @@ def _pages(world, organiser, attendee):
         reverse("program_application", args=[application.pk]),
         reverse("unsubscribe", args=[unsubscribe_token(attendee)]),
         reverse("account_email"), reverse("account_change_password"), reverse("event_detail", args=[event.slug]),
-        reverse("my_tickets"),
+        reverse("my_tickets"), reverse("project_invitations"),
+        reverse("comment_edit", args=[Comment.objects.get(author=attendee).pk]),
     ]
     as_organiser = [
         reverse("home"), reverse("gallery"), reverse("project_detail", args=[project.slug]),
@@ -94,7 +98,7 @@ def _pages(world, organiser, attendee):
         reverse("capacity_change", args=[event.slug]) + "?capacity=150", reverse("event_team", args=[event.slug]),
         reverse("event_questions", args=[event.slug]), reverse("venue_list"), reverse("venue_create"),
         reverse("venue_detail", args=[event.venue.slug]), reverse("venue_move", args=[event.slug, "pavillon"]),
-        reverse("door_search", args=[event.slug]) + "?q=Ali",
+        reverse("door_search", args=[event.slug]) + "?q=Ali", reverse("program_home"),
     ]
     as_attendee.append(reverse("demo_run", args=[world["run"].pk]))
     as_judge = [reverse("program_queue", args=[call.slug]), reverse("program_review", args=[application.pk])]
