@@ -126,3 +126,25 @@ def test_a_text_built_at_send_time_is_in_the_recipients_language(bilingual, twil
     body = twilio_server.to(str(claire.phone))[0]["Body"]
     assert body.startswith("Rappel : Soirée des modèles ouverts commence le ")
     assert body.endswith("\nRépondez STOP pour ne plus recevoir de SMS.")
+
+
+def test_a_french_speaker_is_offered_a_seat_in_french_and_takes_it_with_oui(db, client, twilio_server, smtp_inbox):
+    from meetup.events.models import RSVP
+    from tests.broadcasts.test_replies import offered, offers_event, reply
+
+    event = offers_event(title="Offers Night", translations={"fr": {"title": "Soirée des offres"}})
+    claire = person(language="fr")
+    offer = offered(event, claire)
+
+    deliver_all()
+
+    [text] = twilio_server.to(str(claire.phone))
+    assert text["Body"].startswith("Une place s'est libérée à Soirée des offres")
+    assert "répondez OUI pour la prendre" in text["Body"]
+    [email] = smtp_inbox.to(claire.email)
+    assert "Une place s'est libérée pour Soirée des offres" in email["Subject"]
+    answer = reply(client, claire, "Oui")
+    assert "La place est à vous : vous participez à Soirée des offres." in answer
+    offer.refresh_from_db()
+    assert offer.status == "claimed"
+    assert RSVP.objects.get(event=event, user=claire).status == RSVP.Status.GOING
