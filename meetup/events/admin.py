@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetup.audit.models import AuditEntry
@@ -110,14 +111,16 @@ class RSVPAdmin(EventScopedAdmin, ReadOnlyAdmin):
                 done += 1
             except Refused as exc:
                 self.message_user(request, f"{rsvp.user}: {exc.detail}", messages.WARNING)
-        self.message_user(request, f"Promoted {done} from the waitlist.", messages.SUCCESS)
+        self.message_user(request, gettext("Promoted %(count)s from the waitlist.") % {"count": done},
+                          messages.SUCCESS)
 
     @admin.action(description=_("Check in selected"))
     def check_in(self, request, queryset):
         outcomes = [services.checkin(event=r.event, code=r.ticket_code, actor=request.user).outcome
                     for r in queryset.select_related("event")]
-        self.message_user(request, f"Checked in {outcomes.count('checked_in')}; "
-                                   f"{len(outcomes) - outcomes.count('checked_in')} already in or not going.")
+        checked_in = outcomes.count("checked_in")
+        self.message_user(request, gettext("Checked in %(count)s; %(others)s already in or not going.") % {
+            "count": checked_in, "others": len(outcomes) - checked_in})
 
 
 @admin.register(Booking)
