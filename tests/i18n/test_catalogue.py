@@ -21,7 +21,7 @@ PLACEHOLDERS = re.compile(r"%\(\w+\)[sdr]|\{\w+\}")
 
 def _problems(entries) -> list[str]:
     live = [e for e in entries if e.msgid and not e.obsolete]
-    return [f"untranslated: {e.msgid!r}" for e in live if not e.translated] + [
+    return [f"untranslated: {e.msgid!r}" for e in live if not e.translated()] + [
         f"fuzzy: {e.msgid!r}" for e in live if e.fuzzy]
 
 

@@ -1,5 +1,5 @@
 """Compile locale/*/LC_MESSAGES/django.po to .mo: msgfmt (compilemessages, which also checks the
-placeholders) where GNU gettext is installed, meetup.lib.translations (pure Python) otherwise.
+placeholders) where GNU gettext is installed, polib (pure Python) otherwise.
 `make run`, `make test` and the Docker image run it."""
 
 from django.core.management import call_command
