@@ -15,4 +15,6 @@ class EventsConfig(AppConfig):
         # Phones live on the account, but only the events app knows when a person's last event was.
         personal_data.register("phone_numbers", shred=events_data.shred_phones, order=10)
         personal_data.register("tickets", export=events_data.export_tickets, order=10)
+        personal_data.register("answers", export=events_data.export_answers, erase=events_data.erase_answers,
+                               shred=events_data.shred_answers, order=10)
         personal_data.register("event_roles", export=events_data.export_team, order=10)

@@ -1,8 +1,10 @@
 """The events app's part in a person's rights over their data (registered in apps.py): their RSVPs
 and tickets in the archive; on deletion their RSVPs to events still to come are cancelled through
 `rsvp_cancel`, so each freed seat promotes the waitlist in order, and they leave the teams they
-were on; deletion waits while they are the only organiser of an event still to come; retention
-removes the phone numbers of people whose last event ended more than RETENTION_DAYS ago."""
+were on; their answers to registration questions are in the archive and go with the account;
+deletion waits while they are the only organiser of an event still to come; retention removes the
+phone numbers of people whose last event ended more than RETENTION_DAYS ago, and the answers given
+to events that ended that long ago."""
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils.translation import gettext
 
 from meetup.accounts.models import ConsentRecord, User
 from meetup.accounts.services import profile_update
-from meetup.events.models import RSVP, Event, Invitation
+from meetup.events.models import RSVP, Answer, Event, Invitation
 from meetup.events.services import rsvp_cancel
 from meetup.events.tickets import event_url
 
@@ -76,3 +78,21 @@ def shred_phones(cutoff) -> int:
         profile_update(user=user, source=ConsentRecord.Source.RETENTION, phone=None, sms_opt_in=False)
         shredded += 1
     return shredded
+
+
+def export_answers(user) -> list[dict]:
+    answers = (Answer.objects.filter(rsvp__user=user).select_related("question", "rsvp__event")
+               .order_by("rsvp__created_at", "question__position", "question_id"))
+    return [{"event": a.rsvp.event.title, "event_slug": a.rsvp.event.slug, "question": a.question.label,
+             "answer": a.text, "value": a.value, "updated_at": a.updated_at} for a in answers]
+
+
+def erase_answers(user, *, keep_content: bool) -> None:
+    """Answers describe the person (diet, access needs): they go whatever `keep_content` says."""
+    Answer.objects.filter(rsvp__user=user).delete()
+
+
+def shred_answers(cutoff) -> int:
+    """Answers given to events that ended before `cutoff`; returns how many were removed."""
+    removed, _ = Answer.objects.filter(rsvp__event__ends_at__lt=cutoff).delete()
+    return removed

@@ -23,6 +23,14 @@ def questions_page(request, slug: str):
     editing = None
     if request.GET.get("edit", "").isdigit():
         editing = get_object_or_404(Question, pk=int(request.GET["edit"][:18]), event=event)
+    if request.method == "POST" and "access_needs" in request.POST:
+        try:
+            services.question_add_access_needs(event=event)
+        except Refused as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("The access needs question is added; door staff see the answers."))
+        return redirect("event_questions", slug=slug)
     form = QuestionForm(request.POST or None, instance=editing, prefix="question")
     if request.method == "POST" and form.is_valid():
         try:

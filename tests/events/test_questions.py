@@ -334,3 +334,23 @@ def test_the_event_knows_whether_it_asks_questions(api, attendee, event):
 
     assert asked is True and event.asks_questions is False
     assert response.status_code == 201  # the hidden required question is no longer asked
+
+
+def test_organisers_add_the_standard_access_needs_question_once(client, organiser, event):
+    client.force_login(organiser)
+
+    first = client.post(f"/events/{event.slug}/questions/", {"access_needs": "1"}, follow=True)
+    again = client.post(f"/events/{event.slug}/questions/", {"access_needs": "1"}, follow=True)
+
+    [question] = Question.objects.filter(event=event)
+    assert (question.label, question.kind, question.show_at_checkin, question.required) == (
+        "Access needs", "long_text", True, False)
+    assert "access needs question is added" in first.content.decode()
+    assert "already asks about access needs" in again.content.decode()
+
+
+def test_only_the_event_s_organisers_add_the_access_needs_question(client, attendee, event):
+    client.force_login(attendee)
+
+    assert client.post(f"/events/{event.slug}/questions/", {"access_needs": "1"}).status_code in (403, 404)
+    assert not Question.objects.filter(event=event).exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from meetup.accounts.services import profile_update, signup_consent_record
 from meetup.events import capacity
-from meetup.events.models import RSVP
+from meetup.events.models import RSVP, Answer, Question
 from meetup.events.services import capacity_change, checkin, rsvp_create
 from meetup.events.services.team import invitation_create
 from meetup.showcase import services as showcase
@@ -43,8 +43,11 @@ def world(db, organiser, bruno):
 
     full = EventFactory(capacity=1, title="Tiny room")
     full.organisers.add(organiser)
-    rsvp_create(event=full, user=person, accept_code_of_conduct=True)
+    diet = Question.objects.create(event=full, label="Dietary needs", kind="text", show_at_checkin=True)
+    mine, _ = rsvp_create(event=full, user=person, accept_code_of_conduct=True)
     waiting, _ = rsvp_create(event=full, user=bruno, accept_code_of_conduct=True)
+    Answer.objects.create(rsvp=mine, question=diet, value="Zenobia Quark: no nuts", text="Zenobia Quark: no nuts")
+    Answer.objects.create(rsvp=waiting, question=diet, value="Rice for Bruno", text="Rice for Bruno")
 
     past = EventFactory(starts_at=timezone.now() - timedelta(days=30), title="Last month")
     past.organisers.add(organiser)

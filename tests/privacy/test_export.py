@@ -4,7 +4,7 @@ import zipfile
 
 from tests.privacy.conftest import ZENOBIA, ZENOBIA_PHONE
 
-SECTIONS = ["profile", "consent_ledger", "rsvps", "tickets", "messages", "projects", "comments", "likes",
+SECTIONS = ["profile", "consent_ledger", "rsvps", "answers", "tickets", "messages", "projects", "comments", "likes",
             "collections", "applications", "audit_log", "reports", "event_roles"]
 
 
@@ -25,6 +25,8 @@ def test_the_export_holds_every_kind_of_record_of_the_person(world, api):
     assert {r["channel"] for r in json.loads(files["consent_ledger"])} == {"sms", "email"}
     assert {r["event"] for r in json.loads(files["rsvps"])} == {"Tiny room", "Last month"}
     assert {r["event"] for r in json.loads(files["tickets"])} == {"Tiny room", "Last month"}
+    assert [(a["question"], a["answer"]) for a in json.loads(files["answers"])] == [
+        ("Dietary needs", "Zenobia Quark: no nuts")]
     assert {m["kind"] for m in json.loads(files["messages"])} >= {"rsvp", "team"}
     assert {p["title"] for p in json.loads(files["projects"])} == {"Zen garden", "Brunos bench"}
     assert json.loads(files["comments"])[0]["body"] == "Lovely work on the eval."
@@ -38,7 +40,7 @@ def test_the_export_holds_nothing_of_anyone_else(world, api):
     files = _archive(api(world.person).get("/api/me/export"))
 
     everything = "\n".join(files.values()).lower()
-    for trace in ("bruno.brun@example.com", "brunobrun", "bruno brun", "bench co", "bruno was here",
+    for trace in ("bruno.brun@example.com", "brunobrun", "bruno brun", "bench co", "bruno was here", "rice for bruno",
                   "olivia", world.waiting.ticket_code.lower()):
         assert trace not in everything
 

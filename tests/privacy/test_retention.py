@@ -99,3 +99,21 @@ def test_a_bad_retention_period_stops_start_up(tmp_path, value):
     result = _load_settings(tmp_path, RETENTION_DAYS=value)
 
     assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr and "RETENTION_DAYS" in result.stderr
+
+
+def test_answers_to_events_past_the_retention_period_are_shredded(db):
+    from meetup.events.models import Answer, Question
+
+    now = T0 + timedelta(days=400)
+    with time_machine.travel(T0, tick=False):
+        old = RSVPFactory(event=EventFactory(starts_at=T0 - timedelta(days=1), ends_at=T0 - timedelta(hours=20)))
+        recent = RSVPFactory(event=EventFactory(starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=2)))
+    for rsvp in (old, recent):
+        question = Question.objects.create(event=rsvp.event, label="Access needs", kind="long_text")
+        Answer.objects.create(rsvp=rsvp, question=question, value="Step-free route", text="Step-free route")
+
+    with time_machine.travel(now, tick=False):
+        retention_shred.apply()
+
+    assert list(Answer.objects.values_list("rsvp_id", flat=True)) == [recent.pk]
+    assert AuditEntry.objects.get(action=AuditEntry.Action.RETENTION).detail["answers"] == 1

@@ -31,7 +31,13 @@ from meetup.events.services.offers import (
     offer_token,
     offers_expire,
 )
-from meetup.events.services.questions import answers_update, question_create, question_delete, question_update
+from meetup.events.services.questions import (
+    answers_update,
+    question_add_access_needs,
+    question_create,
+    question_delete,
+    question_update,
+)
 from meetup.events.services.reconfirm import (
     reconfirmation_answer,
     reconfirmation_from_token,
@@ -61,7 +67,8 @@ from meetup.events.services.venues import (
 
 __all__ = [
     "answers_update", "attendee_invites_add", "calendar_feed_get_or_create", "calendar_feed_revoke",
-    "invite_link_rotate", "question_create", "question_delete", "question_update", "rsvp_approve", "rsvp_decline",
+    "invite_link_rotate", "question_add_access_needs", "question_create", "question_delete", "question_update",
+    "rsvp_approve", "rsvp_decline",
     "rsvp_details_update", "rsvps_decide",
     "CheckinResult", "HOLD_MINUTES", "booking_confirm", "booking_create", "booking_release", "capacity_change",
     "ScanIn", "checkin", "entrance_create", "event_create", "event_update", "forecast_alerts_check", "holds_expire",

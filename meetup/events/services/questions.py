@@ -63,6 +63,18 @@ def question_create(*, event: Event, label: str, kind: str, choices=None, requir
     return question
 
 
+def question_add_access_needs(*, event: Event) -> Question:
+    """Add the standard "access needs" question (long text, optional, shown to door staff), in the
+    organiser's language; refused when the event already asks it."""
+    label = _("Access needs")
+    if event.questions.filter(label=label).exists():
+        raise Refused("already_asked", _("This event already asks about access needs."))
+    return question_create(
+        event=event, label=label, kind=Question.Kind.LONG_TEXT, show_at_checkin=True,
+        help_text=_("Anything that helps you take part: a step-free route, seating, captions, a quiet space, "
+                    "a companion's place. Door staff see it when you arrive."))
+
+
 def question_update(*, question: Question, **changes) -> Question:
     """Change a question. Its kind and choices are fixed once someone answered it (the answers
     would no longer fit); labels, help text, order, required, check-in display and hiding are not."""
