@@ -70,6 +70,17 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a page rendered in French, or a message
+    built in its recipient's language, must not leave the next test's strings in French."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 # --- Personas -------------------------------------------------------------------------------------
 @pytest.fixture
 def organiser(db):
