@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetup.events.models import validate_timezone
 from meetup.lib.bounds import validate_datetime
+from meetup.lib.invitations import PersonInvitation
 from meetup.lib.slugs import validate_not_reserved
 
 SCORE_MIN, SCORE_MAX = 1, 10
@@ -208,25 +209,14 @@ class Score(models.Model):
         return f"{self.criterion.name}: {self.value}"
 
 
-class TeamInvitation(models.Model):
+class TeamInvitation(PersonInvitation):
     """An invitation to join an application's team. Until the person accepts they are not a
     member: no rights on the application, no effect on judging, free to apply elsewhere."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        REVOKED = "revoked", _("Revoked")
-
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_invitations")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(PersonInvitation.Meta):
         constraints = [models.UniqueConstraint(fields=["application", "user"], condition=Q(status="pending"),
                                                name="one_pending_program_invitation")]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from meetup.broadcasts.models import Broadcast
 from meetup.broadcasts.services import automatic_send, deliveries_enqueue
 from meetup.lib.errors import Refused
+from meetup.lib.invitations import pending_for
 from meetup.lib.limits import refuse_over
 from meetup.lib.slugs import unique_slug
 from meetup.program import selectors
@@ -283,13 +284,7 @@ def team_invitation_respond(*, invitation: TeamInvitation, user, accept: bool) -
     """Accept or decline an invitation to an application's team, as the person invited. Accepting
     needs the call open, the person not a judge of it and on no other application to it."""
     with transaction.atomic():
-        locked = TeamInvitation.objects.select_for_update(of=("self",)).select_related("application__call").filter(
-            pk=invitation.pk, user=user).first()
-        if locked is None:
-            raise Refused("not_found", _("No such invitation."), status=404)
-        if locked.status != TeamInvitation.Status.PENDING:
-            raise Refused(f"invitation_{locked.status}", _("This invitation is %(value)s.") % {
-                "value": locked.get_status_display().lower()})
+        locked = pending_for(TeamInvitation.objects.select_related("application__call"), pk=invitation.pk, user=user)
         application = locked.application
         if accept:
             _refuse_unless_open(application.call)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from meetup.lib.invitations import PersonInvitation
 from meetup.lib.slugs import validate_not_reserved
 
 
@@ -193,25 +194,14 @@ class Report(models.Model):
         return self.project if self.project_id else self.comment
 
 
-class ProjectInvitation(models.Model):
+class ProjectInvitation(PersonInvitation):
     """An invitation to join a project's team. Until the person accepts they are not shown as a
     member and have no rights on the project."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        REVOKED = "revoked", _("Revoked")
-
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_invitations")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(PersonInvitation.Meta):
         constraints = [models.UniqueConstraint(fields=["project", "user"], condition=models.Q(status="pending"),
                                                name="one_pending_project_invitation")]
 

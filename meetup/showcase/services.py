@@ -18,6 +18,7 @@ from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
 from meetup.lib.dispatch import enqueue_on_commit
 from meetup.lib.errors import Refused
+from meetup.lib.invitations import pending_for
 from meetup.lib.limits import refuse_over
 from meetup.lib.slugs import unique_slug
 from meetup.showcase import limits, signals, trending
@@ -129,13 +130,7 @@ def _team_change(project: Project, people, *, actor) -> None:
 def project_invitation_respond(*, invitation: ProjectInvitation, user, accept: bool) -> ProjectInvitation:
     """Accept or decline an invitation to a project's team, as the person invited."""
     with transaction.atomic():
-        locked = ProjectInvitation.objects.select_for_update(of=("self",)).select_related("project").filter(
-            pk=invitation.pk, user=user).first()
-        if locked is None:
-            raise Refused("not_found", _("No such invitation."), status=404)
-        if locked.status != ProjectInvitation.Status.PENDING:
-            raise Refused(f"invitation_{locked.status}", _("This invitation is %(value)s.") % {
-                "value": locked.get_status_display().lower()})
+        locked = pending_for(ProjectInvitation.objects.select_related("project"), pk=invitation.pk, user=user)
         if accept:
             if locked.project.team.count() >= MAX_TEAM:
                 raise Refused("team_full", _("This team has %(max_team)s members already.") % {"max_team": MAX_TEAM})
