@@ -59,7 +59,11 @@ def test_a_person_rsvps_sees_the_ticket_and_the_organiser_checks_it_in(page, liv
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(organiser)
-    page.goto(f"{live_server.url}/events/{event.slug}/door/")
+    # The door checks scans on the device once its ticket list is in (else on the server): wait for
+    # the list, so a list made before the first scan cannot arrive after it and forget it.
+    with page.expect_response(lambda response: response.url.endswith("/door-data")):
+        page.goto(f"{live_server.url}/events/{event.slug}/door/")
+    page.wait_for_function("document.getElementById('door-app').dataset.ready === 'yes'")
     page.get_by_label("Or type the ticket code").fill(code)
     page.get_by_role("button", name="Check in").click()
     page.get_by_text("Welcome, Alice!").wait_for()
