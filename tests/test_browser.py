@@ -63,7 +63,7 @@ def test_a_person_rsvps_sees_the_ticket_and_the_organiser_checks_it_in(page, liv
     # the list, so a list made before the first scan cannot arrive after it and forget it.
     with page.expect_response(lambda response: response.url.endswith("/door-data")):
         page.goto(f"{live_server.url}/events/{event.slug}/door/")
-    page.wait_for_function("document.getElementById('door-app').dataset.ready === 'yes'")
+    page.locator("#door-app[data-ready=yes]").wait_for()
     page.get_by_label("Or type the ticket code").fill(code)
     page.get_by_role("button", name="Check in").click()
     page.get_by_text("Welcome, Alice!").wait_for()
