@@ -154,7 +154,7 @@ def test_the_csv_export_streams_every_rsvp_and_neutralises_formulas(api, organis
 def test_the_organiser_rsvp_page_searches_and_promotes(client, organiser):
     event = EventFactory(capacity=1)
     event.organisers.add(organiser)
-    RSVPFactory(event=event)
+    RSVPFactory(event=event, user=UserFactory(display_name="Ada Lovelace"))  # a random name could hold "grace"
     waiting = RSVPFactory(event=event, status="waitlisted", user=UserFactory(display_name="Grace Hopper"))
     capacity.recount(event)
     client.force_login(organiser)
