@@ -2,6 +2,9 @@
 
 Reports RSVPs/s over the hot-row ceiling (pgbench doing the same capacity-checked insert on one counter
 row of the same PostgreSQL with the same concurrency), and RSVP throughput over the read endpoint's.
+Then the reads everyone makes after the tweet, each against a bare read served by the same gunicorn
+(bench/bare.py, the ceiling): the API read, the event page, and the live counter every open page
+polls.
 Checks zero overbooking and that everyone going arrived before everyone waitlisted.
 
     python bench/rsvp_surge.py [--users 6000] [--capacity 1500] [--workers 4]
@@ -104,6 +107,8 @@ def main():
                          duration=args.seconds, args=(tokens[0],))
         page = stack.wrk(f"{base}/events/{event.slug}/", READ_SCRIPT, connections=CLIENTS,
                          duration=args.seconds, args=(tokens[0],))
+        counter = stack.wrk(f"{base}/events/{event.slug}/counts/", READ_SCRIPT, connections=CLIENTS,
+                            duration=args.seconds, args=(tokens[0],))
         bare = stack.wrk(f"{base}/bare/events/{event.slug}", READ_SCRIPT, connections=CLIENTS,
                          duration=args.seconds, args=(tokens[0],))
     os.unlink(handle.name)
@@ -125,6 +130,8 @@ def main():
         "page_per_s": round(page["per_s"], 1), "bare_read_per_s": round(bare["per_s"], 1),
         "read_vs_bare": round(read["per_s"] / bare["per_s"], 3),
         "page_vs_bare": round(page["per_s"] / bare["per_s"], 3),
+        "counter_per_s": round(counter["per_s"], 1), "counter_vs_bare": round(counter["per_s"] / bare["per_s"], 3),
+        "read_p99_ms": read["p99_ms"], "page_p99_ms": page["p99_ms"], "bare_p99_ms": bare["p99_ms"],
         "going": going.count(), "waitlisted": waiting.count(), "shard_sum": shards,
         "overbooked": max(0, going.count() - args.capacity),
         "waitlist_after_going": bool(last_going and first_waiting and last_going <= first_waiting),

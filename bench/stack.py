@@ -52,6 +52,8 @@ def fresh_database() -> None:
     subprocess.run(["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
     subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
+    # DEBUG is off: pages name their static files through the manifest collectstatic writes.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
     subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
     os.environ.update(ENV)
     import django
@@ -121,8 +123,11 @@ end
 """
 
 
-def wrk(url: str, script: str, *, connections: int, duration: int, args=(), until=None) -> dict:
-    """Run wrk with a Lua script; `until()` returning True stops it early (SIGINT, as a person would)."""
+def wrk(url: str, script: str, *, connections: int, duration: int, args=(), until=None,
+        allow_errors: bool = False) -> dict:
+    """Run wrk with a Lua script; `until()` returning True stops it early (SIGINT, as a person would).
+    A run with answers other than 2xx fails (a fast stream of errors is not a result) unless
+    `allow_errors`."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script + WRK_REPORT)
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", handle.name,
@@ -140,6 +145,8 @@ def wrk(url: str, script: str, *, connections: int, duration: int, args=(), unti
     if not match:
         raise RuntimeError(output)
     report = json.loads(match.group(1))
+    if report["non_2xx"] and not allow_errors:
+        raise RuntimeError(f"{url}: {report['non_2xx']} of {report['requests']} answers were not 2xx")
     report["per_s"] = report["requests"] / report["duration_s"]
     return report
 
