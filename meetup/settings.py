@@ -174,6 +174,10 @@ else:
         }
     }
 
+# The event page for visitors with no session, its live counter and GET /api/events/{slug} are kept
+# this many seconds for everyone (0: off); counts may be that old, edits show at once (events/readcache.py).
+READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", 1, minimum=0, maximum=60)
+
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 # A message taken by a worker and not acknowledged within this many seconds goes back to its queue
 # (tasks acknowledge late, when done): longer than the longest task, or it would run twice.

@@ -4,19 +4,21 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.renderers import JSONRenderer
 from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
 from meetup.accounts.auth import public
 from meetup.accounts.roles import is_organiser
-from meetup.events import access, exports, selectors, services, sources
+from meetup.events import access, exports, readcache, selectors, services, sources
 from meetup.events.models import RSVP, Entrance, Event, Venue
 from meetup.lib.bounds import BoundedDatetime
 from meetup.lib.errors import Refused
 
 router = Router(tags=["events"])
+_JSON = JSONRenderer()
 
 
 class VenueOut(Schema):
@@ -245,7 +247,16 @@ def event_create(request, payload: EventIn):
 
 @router.get("/events/{slug}", response=EventOut, auth=public, summary="One event")
 def event_detail(request, slug: str):
-    return access.visible_event(request, slug, caller=False)  # the same for every caller who may see it
+    """The same bytes for every caller who may see the event: kept in the read cache unless it is a
+    draft (events/readcache.py: counts up to READ_CACHE_SECONDS old, edits at once)."""
+    body = readcache.get("api", slug)
+    if body is None:
+        event = access.visible_event(request, slug, caller=False)
+        if event.status == Event.Status.DRAFT:
+            return event
+        body = _JSON.render(request, EventOut.from_orm(event).model_dump(), response_status=200).encode()
+        readcache.keep("api", slug, body)
+    return HttpResponse(body, content_type=f"{_JSON.media_type}; charset={_JSON.charset}")
 
 
 @router.patch("/events/{slug}", response=EventOut, summary="Change an event (its organisers)")

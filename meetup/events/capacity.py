@@ -32,6 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from meetup.events import readcache
 from meetup.events.models import RSVP, CapacityShard, Event, Offer
 from meetup.events.signals import offers_made
 
@@ -222,6 +223,7 @@ class Settlement:
     def set_capacity(self, capacity: int) -> None:
         self.event.capacity = capacity
         Event.objects.filter(pk=self.event.pk).update(capacity=capacity, updated_at=timezone.now())
+        readcache.forget_on_commit(self.event.slug)
 
     @property
     def free(self) -> int:

@@ -4,16 +4,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetup.accounts.roles import is_organiser
 from meetup.audit.models import AuditEntry
-from meetup.events import access, exports, selectors, services, signing, sources, tickets
+from meetup.events import access, exports, readcache, selectors, services, signing, sources, tickets
 from meetup.events.forms import AnswersForm, AvailabilityForm, CapacityForm, EventForm, RsvpForm, VenueForm
-from meetup.events.models import RSVP, CalendarFeed, Venue
+from meetup.events.models import RSVP, CalendarFeed, Event, Venue
 from meetup.events.roles import can_manage_event, can_see_contacts
 from meetup.lib.bounds import bounded_int
 from meetup.lib.errors import Refused
@@ -43,6 +45,10 @@ def _detail_context(request, event, *, answers_form=None, rsvp=None) -> dict:
 
 
 def event_detail(request, slug: str):
+    # A visitor with no session sees what every such visitor sees: from the read cache.
+    cookieless = readcache.cookieless_visit(request)
+    if cookieless and (page := readcache.get("page", slug, get_language())) is not None:
+        return readcache.page_response(request, page)
     event = access.visible_event(request, slug)
     # Where the visitor came from and an invitation link are remembered until they RSVP.
     source = sources.source_from(request.GET)
@@ -50,12 +56,26 @@ def event_detail(request, slug: str):
         request.session[f"ref:{event.pk}"] = source
     if request.GET.get("invite"):
         request.session[f"invite:{event.pk}"] = request.GET["invite"][:100]
-    return render(request, "events/detail.html", _detail_context(request, event))
+    context = _detail_context(request, event)
+    if cookieless and event.status != Event.Status.DRAFT:
+        page = render_to_string("events/detail.html", {**context, "csrf_token": readcache.CSRF_PLACEHOLDER},
+                                request).encode()
+        readcache.keep("page", slug, page, get_language())
+        return readcache.page_response(request, page)
+    return render(request, "events/detail.html", context)
 
 
 def event_counts(request, slug: str):
-    """The live going / waitlist counter on the event page (polled by htmx)."""
-    return render(request, "events/_counts.html", {"event": access.visible_event(request, slug)})
+    """The live going / waitlist counter on the event page (polled by htmx): the same for everyone
+    who may see the event, so from the read cache unless it is a draft."""
+    language = get_language()
+    counter = readcache.get("counter", slug, language)
+    if counter is None:
+        event = access.visible_event(request, slug, caller=False)
+        counter = render_to_string("events/_counts.html", {"event": event}, request).encode()
+        if event.status != Event.Status.DRAFT:
+            readcache.keep("counter", slug, counter, language)
+    return HttpResponse(counter)
 
 
 @login_required

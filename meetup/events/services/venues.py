@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from meetup.audit.models import AuditEntry
 from meetup.audit.services import audit_record
-from meetup.events import selectors, signals
+from meetup.events import readcache, selectors, signals
 from meetup.events.models import Booking, Event, ForecastAlert, Venue
 from meetup.events.services.rsvps import capacity_change
 from meetup.lib.errors import Refused
@@ -152,6 +152,7 @@ def venue_move(*, event: Event, venue: Venue, capacity: int | None = None, creat
                                                  ical_sequence=F("ical_sequence") + 1)
         event.venue = venue
         event.ical_sequence = Event.objects.values_list("ical_sequence", flat=True).get(pk=event.pk)
+        readcache.forget_on_commit(event.slug)
         audit_record(actor=created_by, action=AuditEntry.Action.VENUE_MOVE, event=event, venue=venue.pk,
                      summary=f"Moved from {old_venue_name or 'no venue'} to {venue.name}")
         promoted = capacity_change(event=event, capacity=venue.capacity_standing if capacity is None else capacity,
