@@ -69,13 +69,13 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(workers: int = 4, worker_class: str = os.environ.get("BENCH_WORKER_CLASS", "sync"),
-             threads: int = int(os.environ.get("BENCH_THREADS", 1)), app: str = "meetup.wsgi"):
+             threads: int = int(os.environ.get("BENCH_THREADS", 1)), app: str = "meetup.wsgi", env: dict | None = None):
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", app, "--pythonpath", str(Path(__file__).parent),
                "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
                "--backlog", "2048", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=ENV)
+    server = subprocess.Popen(command, cwd=ROOT, env={**ENV, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
