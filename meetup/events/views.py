@@ -25,7 +25,8 @@ from meetup.lib.limits import refuse_over
 
 def _detail_context(request, event, *, answers_form=None, rsvp=None) -> dict:
     rsvp = rsvp if rsvp is not None else selectors.rsvp_for(request.user, event)
-    questions = selectors.questions_for(event)
+    # Only people signed in see the questions (the RSVP form, their registration).
+    questions = selectors.questions_for(event) if request.user.is_authenticated else []
     if answers_form is None:
         existing = dict(rsvp.answers.values_list("question_id", "value")) if rsvp else {}
         answers_form = AnswersForm(questions, answers=existing)
