@@ -87,6 +87,9 @@ def main():
     event = services.event_create(organiser=organiser, title="Surge", starts_at=now + timedelta(days=7),
                                   ends_at=now + timedelta(days=7, hours=3), timezone="UTC",
                                   capacity=args.capacity, status=Event.Status.PUBLISHED)
+    twin = services.event_create(organiser=organiser, title="Surge bare", starts_at=now + timedelta(days=7),
+                                 ends_at=now + timedelta(days=7, hours=3), timezone="UTC",
+                                 capacity=args.capacity, status=Event.Status.PUBLISHED)
     _, tokens = stack.users_with_tokens(args.users, "surge")
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(tokens) + "\n")
@@ -94,15 +97,18 @@ def main():
         cursor.execute(HOT_ROW_SETUP)
     connection.close()
 
-    def created() -> int:
+    def created(of=event) -> int:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM events_rsvp WHERE event_id = %s", [event.pk])
+            cursor.execute("SELECT count(*) FROM events_rsvp WHERE event_id = %s", [of.pk])
             return cursor.fetchone()[0]
 
-    # The same gunicorn also serves a bare read (bench/bare.py): the ceiling the real reads are measured against.
+    # The same gunicorn also serves a bare read and a bare RSVP (bench/bare.py): the ceilings the real
+    # endpoints are measured against. The bare surge goes to a twin event with the same capacity.
     with stack.gunicorn(workers=args.workers, app="bare") as base:
         surge = stack.wrk(f"{base}/api/events/{event.slug}/rsvp", RSVP_SCRIPT, connections=CLIENTS, duration=300,
                           args=(2, handle.name), until=stack.reached(created, args.users))
+        bare_surge = stack.wrk(f"{base}/bare/events/{twin.slug}/rsvp", RSVP_SCRIPT, connections=CLIENTS, duration=300,
+                               args=(2, handle.name), until=stack.reached(lambda: created(twin), args.users))
         read = stack.wrk(f"{base}/api/events/{event.slug}", READ_SCRIPT, connections=CLIENTS,
                          duration=args.seconds, args=(tokens[0],))
         page = stack.wrk(f"{base}/events/{event.slug}/", READ_SCRIPT, connections=CLIENTS,
@@ -121,10 +127,14 @@ def main():
     first_waiting = waiting.order_by("created_at").values_list("created_at", flat=True).first()
     rsvps = created()
     rsvps_per_s = rsvps / surge["duration_s"]
+    bare_rsvps_per_s = created(twin) / bare_surge["duration_s"]
     stack.report("rsvp_surge", {
         "users": args.users, "capacity": args.capacity, "clients": CLIENTS, "gunicorn_workers": args.workers,
         "rsvps": rsvps, "rsvps_per_s": round(rsvps_per_s, 1), "rsvp_p50_ms": surge["p50_ms"],
         "rsvp_p99_ms": surge["p99_ms"], "http_errors": surge["errors"],
+        "bare_rsvps_per_s": round(bare_rsvps_per_s, 1), "bare_rsvp_p99_ms": bare_surge["p99_ms"],
+        "rsvp_vs_bare": round(rsvps_per_s / bare_rsvps_per_s, 3),
+        "bare_going": RSVP.objects.filter(event=twin, status="going").count(),
         "hot_row_pgbench_tps": round(hot_row_tps, 1), "ratio_vs_hot_row": round(rsvps_per_s / hot_row_tps, 3),
         "read_per_s": round(read["per_s"], 1), "ratio_vs_read": round(rsvps_per_s / read["per_s"], 3),
         "page_per_s": round(page["per_s"], 1), "bare_read_per_s": round(bare["per_s"], 1),

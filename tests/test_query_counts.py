@@ -47,3 +47,19 @@ def test_list_pages_cost_the_same_queries_at_10_and_2000_rows(client, attendee, 
 
     assert counts[0] == counts[1]
     assert counts[0] <= 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_surge_rsvp_is_three_statements(api, settings):
+    """Token, event, and the statement that takes a seat and inserts the RSVP (autocommit, the
+    surge's path): nothing else on the way in or out for an event that asks no questions."""
+    settings.READ_CACHE_SECONDS = 0
+    event = EventFactory(capacity=5)
+    caller = api(UserFactory())
+
+    with CaptureQueriesContext(connection) as ctx:
+        answer = caller.post(f"/api/events/{event.slug}/rsvp", {"accept_code_of_conduct": True})
+
+    assert answer.status_code == 201 and answer.json()["status"] == "going"
+    assert len(ctx.captured_queries) == 3, [q["sql"][:80] for q in ctx.captured_queries]

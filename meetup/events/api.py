@@ -220,9 +220,10 @@ def _venue(slug: str | None) -> Venue | None:
     return venue
 
 
-def _rsvp_out(rsvp: RSVP, event: Event) -> RsvpOut:
+def _rsvp_out(rsvp: RSVP, event: Event, *, answered: bool = True) -> RsvpOut:
+    """`answered=False`: the RSVP is known to have no answers (saves the query)."""
     going = rsvp.status == RSVP.Status.GOING
-    answers = {str(qid): value for qid, value in rsvp.answers.values_list("question_id", "value")}
+    answers = {str(qid): value for qid, value in rsvp.answers.values_list("question_id", "value")} if answered else {}
     return RsvpOut(
         event=event.slug, status=rsvp.status, waitlist_position=selectors.waitlist_position(rsvp),
         ticket_code=rsvp.ticket_code if going else None, created_at=rsvp.created_at,
@@ -281,7 +282,8 @@ def rsvp_create(request, slug: str, payload: RsvpIn | None = None):
     rsvp, created = services.rsvp_create(
         event=event, user=request.user, accept_code_of_conduct=payload.accept_code_of_conduct,
         answers=payload.answers, source=source, invite=payload.invite or "", visibility=payload.visibility or "")
-    return (201 if created else 200), _rsvp_out(rsvp, event)
+    # A new RSVP to an event that asks nothing has no answers (the surge's RSVPs, mostly).
+    return (201 if created else 200), _rsvp_out(rsvp, event, answered=not created or event.asks_questions)
 
 
 @router.patch("/events/{slug}/rsvp", response=RsvpOut,
