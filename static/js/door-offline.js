@@ -89,11 +89,17 @@
     return fetch(url, options).finally(function () { clearTimeout(timer); });
   }
 
+  // When the server last checked a scan typed here (before the ticket list had come): a list asked
+  // for before that knows nothing of it, and using it would let this device admit the ticket again.
+  var serverScanAt = 0;
+
   function refresh() {
+    var asked = Date.now();
     if (!navigator.onLine) return Promise.resolve();
     return fetchWithin(api + "/door-data", {credentials: "same-origin", headers: {Accept: "application/json"}}, 20000)
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (fresh) {
+        if (serverScanAt >= asked) return refresh();  // older than a scan the server made: ask again
         return setMeta("door-data", fresh).then(allScans).then(function (scans) { useData(fresh, scans); });
       })
       .catch(function () { setNet(navigator.onLine ? "unreachable" : "offline"); });
@@ -248,7 +254,7 @@
 
   // --- Wiring ---------------------------------------------------------------------------------------
   els.form.addEventListener("submit", function (event) {
-    if (!data) return;  // no ticket list yet: the server checks it (htmx or a plain POST)
+    if (!data) { serverScanAt = Date.now(); return; }  // no ticket list yet: the server checks it (htmx or a plain POST)
     event.preventDefault();
     event.stopImmediatePropagation();
     var code = els.input.value;

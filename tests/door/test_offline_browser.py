@@ -90,3 +90,37 @@ def test_the_js_verifier_agrees_with_python_on_the_same_vectors(browser_context,
 
     assert results == [c["valid"] for c in cases]
     assert results == [signing.verify(event, c["code"]).rsvp_id is not None for c in cases]
+
+
+def test_a_ticket_list_made_before_a_scan_the_server_checked_is_not_used(chromium, live_server, organiser):
+    """The first scan goes to the server while the ticket list is still on its way; the list, made
+    before that scan, arrives after it. The device must not use it, or it would admit the ticket again."""
+    event = EventFactory(title="Slow Wi-Fi Night", capacity=10)
+    event.organisers.add(organiser)
+    ticket = going(event, 1)[0]
+    context = chromium.new_context(service_workers="block")  # so the page's own fetches can be held
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, live_server, organiser)
+    held = []
+
+    def hold_the_first_list(route):
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))  # the list as the server makes it now, before the scan
+
+    page.route("**/door-data", hold_the_first_list)
+    page.goto(f"{live_server.url}/events/{event.slug}/door/")
+    page.locator("#code").fill(ticket.ticket_code)
+    page.locator("#code").press("Enter")
+    page.get_by_text("Welcome,").wait_for()  # checked by the server
+    assert RSVP.objects.get(pk=ticket.pk).checked_in_at is not None
+
+    route, stale = held[0]
+    route.fulfill(response=stale)
+    page.locator("#door-app[data-ready=yes]").wait_for()
+
+    assert type_code(page, ticket.ticket_code) == "already"
+    assert Scan.objects.filter(rsvp=ticket).count() == 1
+    context.close()
