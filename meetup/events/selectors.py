@@ -380,17 +380,20 @@ def checkin_answers(event: Event, rsvp_ids) -> dict[int, list[tuple[str, str]]]:
             for rsvp_id, answers in texts.items()}
 
 
-def attendees_listed(event: Event, viewer) -> QuerySet[RSVP] | None:
+def attendees_listed(event: Event, viewer, *, viewer_rsvp: RSVP | None | bool = False) -> QuerySet[RSVP] | None:
     """Who's going, as `viewer` may see it: going RSVPs whose owners chose to be listed publicly,
     or to other attendees when the viewer is going too (or organises the event). None when the
-    organisers turned the list off. Only names and Hub handles are meant to be shown from it."""
+    organisers turned the list off. Only names and Hub handles are meant to be shown from it.
+    A caller that has loaded the viewer's RSVP (or knows there is none) passes it: one query less."""
     if not event.show_attendees:
         return None
     levels = [RSVP.Visibility.PUBLIC]
-    if viewer.is_authenticated and (
-        can_manage_event(viewer, event)
-        or RSVP.objects.filter(event=event, user=viewer, status=RSVP.Status.GOING).exists()
-    ):
+    if viewer_rsvp is not False:
+        going = viewer_rsvp is not None and viewer_rsvp.status == RSVP.Status.GOING
+    else:
+        going = viewer.is_authenticated and RSVP.objects.filter(
+            event=event, user=viewer, status=RSVP.Status.GOING).exists()
+    if viewer.is_authenticated and (going or can_manage_event(viewer, event)):
         levels.append(RSVP.Visibility.ATTENDEES)
     return (RSVP.objects.filter(event=event, status=RSVP.Status.GOING, visibility__in=levels)
             .select_related("user").order_by("created_at", "id"))

@@ -26,11 +26,11 @@ from meetup.lib.limits import refuse_over
 def _detail_context(request, event, *, answers_form=None, rsvp=None) -> dict:
     rsvp = rsvp if rsvp is not None else selectors.rsvp_for(request.user, event)
     # Only people signed in see the questions (the RSVP form, their registration).
-    questions = selectors.questions_for(event) if request.user.is_authenticated else []
+    questions = selectors.questions_for(event) if request.user.is_authenticated and event.asks_questions else []
     if answers_form is None:
-        existing = dict(rsvp.answers.values_list("question_id", "value")) if rsvp else {}
+        existing = dict(rsvp.answers.values_list("question_id", "value")) if rsvp and questions else {}
         answers_form = AnswersForm(questions, answers=existing)
-    attendees = selectors.attendees_listed(event, request.user)
+    attendees = selectors.attendees_listed(event, request.user, viewer_rsvp=rsvp)
     return {
         "event": event,
         "rsvp": rsvp,
