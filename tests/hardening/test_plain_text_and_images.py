@@ -29,3 +29,13 @@ def test_images_from_the_hub_and_the_site_still_load():
                            "![c](/static/c.png)")
 
     assert html.count("<img src=") == 3
+
+
+def test_a_rendering_kept_for_one_site_host_is_not_reused_for_another(settings):
+    text = "![logo](https://meetup.example.org/logo.png)"
+    settings.PUBLIC_BASE_URL = "https://meetup.example.org"
+    assert 'src="https://meetup.example.org/logo.png"' in render_markdown(text)
+    assert render_markdown(text) == render_markdown(text)  # kept
+
+    settings.PUBLIC_BASE_URL = "https://elsewhere.example.org"
+    assert "meetup.example.org" not in render_markdown(text)
