@@ -1,7 +1,7 @@
 """What other apps and providers tell the broadcasts app, turned into outbox rows or delivery
 updates: the accounts app's signals (account deletion codes), the events app's signals (venue
-moves, team invitations, forecast alerts, declined registrations, waitlist offers, "still coming?"
-questions) and email providers' tracking events (through django-anymail's webhooks)."""
+moves, team invitations, forecast alerts, declined registrations, waitlist offers and their expiry,
+"still coming?" questions) and email providers' tracking events (through django-anymail's webhooks)."""
 
 from anymail.signals import tracking
 from django.dispatch import receiver
@@ -51,6 +51,13 @@ def offers_made(sender, event, offer_ids, **kwargs):
     rows = Offer.objects.filter(pk__in=offer_ids).values_list("pk", "rsvp__user_id")
     services.asks_send(kind=Broadcast.Kind.OFFER, event=event, template="waitlist-offer",
                        messages=[(user_id, f"offer:{pk}") for pk, user_id in rows])
+
+
+@receiver(events_signals.offers_expired, dispatch_uid="broadcasts.offers_expired")
+def offers_expired(sender, event, offer_ids, **kwargs):
+    rows = Offer.objects.filter(pk__in=offer_ids).values_list("pk", "rsvp__user_id")
+    services.automatic_send(kind=Broadcast.Kind.RSVP, event=event, messages=[
+        (user_id, f"offer-expired:{pk}", "offer-expired") for pk, user_id in rows])
 
 
 @receiver(events_signals.reconfirmations_asked, dispatch_uid="broadcasts.reconfirmations_asked")

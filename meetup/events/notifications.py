@@ -30,15 +30,16 @@ def owed_kind(rsvp: RSVP) -> str | None:
 
 
 def rsvp_email(*, event, user, kind: str):
-    """The ticket (going, promoted), waitlist or declined-registration email, from the RSVP as it
-    is now; None when the RSVP no longer matches (cancelled, or promoted before the waitlist email
+    """The ticket (going, promoted), waitlist, declined-registration or offer-ran-out email, from the
+    RSVP as it is now; None when the RSVP no longer matches (cancelled, or promoted before the waitlist email
     went out). An organiser's note on an approval or decline is included."""
     rsvp = RSVP.objects.filter(event=event, user=user).first()
-    wanted = {"waitlisted": RSVP.Status.WAITLISTED, "declined": RSVP.Status.DECLINED}.get(kind, RSVP.Status.GOING)
+    wanted = {"waitlisted": RSVP.Status.WAITLISTED, "declined": RSVP.Status.DECLINED,
+              "offer-expired": RSVP.Status.CANCELLED}.get(kind, RSVP.Status.GOING)
     if rsvp is None or rsvp.status != wanted:
-        return None
-    if kind == "declined":
-        return emails.build("rsvp-declined", to=user.email, context={
+        return None  # e.g. someone whose offer ran out has RSVPed again since: nothing to tell
+    if kind in ("declined", "offer-expired"):
+        return emails.build(f"rsvp-{kind}", to=user.email, context={
             "rsvp": rsvp, "event": event, "user": user, "event_url": tickets.event_url(event)})
     context = {"rsvp": rsvp, "event": event, "user": user, "event_url": tickets.event_url(event), "kind": kind}
     attachments, images = [], []

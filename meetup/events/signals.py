@@ -17,5 +17,7 @@ invitation_created = Signal()
 rsvp_decided = Signal()
 # Freed seats were offered to the head of the waitlist: kwargs event, offer_ids.
 offers_made = Signal()
+# Offers ran out unclaimed and their seats were passed on: kwargs event, offer_ids.
+offers_expired = Signal()
 # Everyone going was asked "still coming?": kwargs event, reconfirmation_ids.
 reconfirmations_asked = Signal()

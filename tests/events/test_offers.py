@@ -198,3 +198,26 @@ def test_a_signed_in_person_cannot_claim_someone_elses_offer():
 
     assert refused.value.status == 403
     assert RSVP.objects.get(pk=offer.rsvp_id).status == RSVP.Status.OFFERED
+
+
+def test_someone_whose_offer_ran_out_is_told_once_and_not_after_rsvping_again(pinned):
+    from meetup.broadcasts.models import Delivery
+    from meetup.events.notifications import rsvp_email_for
+
+    event = full_event(waiting=2)
+    services.rsvp_cancel(event=event, user=rsvps(event, RSVP.Status.GOING)[0].user)
+    offer = Offer.objects.select_related("rsvp__user").get()
+
+    pinned.move_to(NOW + timedelta(hours=24))
+    services.offers_expire()
+    services.offers_expire()
+
+    delivery = Delivery.objects.get(template="offer-expired")
+    assert delivery.user_id == offer.rsvp.user_id and delivery.channel == "email"
+    message = rsvp_email_for(delivery)
+    assert "has been passed on" in message.subject and message.to == [offer.rsvp.user.email]
+    assert "next person on the waitlist" in message.body
+    assert not Delivery.objects.filter(template="offer-expired").exclude(pk=delivery.pk).exists()
+
+    services.rsvp_create(event=event, user=offer.rsvp.user, accept_code_of_conduct=True)  # back in line
+    assert rsvp_email_for(delivery) is None  # built at send time: nothing to tell any more

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetup.events import capacity as seats
+from meetup.events import signals
 from meetup.events.models import RSVP, Event, Offer
 from meetup.lib.errors import Refused
 
@@ -106,6 +107,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
     for event in Event.objects.filter(pk__in=event_ids).order_by("pk"):
         with seats.Settlement(event) as settlement:
             due = Offer.objects.filter(event=event, status=Offer.Status.OPEN, expires_at__lte=now).order_by("pk")
+            passed_on = []
             for offer_id, rsvp_id in due.values_list("pk", "rsvp_id"):
                 if not Offer.objects.filter(pk=offer_id, status=Offer.Status.OPEN, expires_at__lte=now).update(
                         status=Offer.Status.EXPIRED, decided_at=now):
@@ -114,4 +116,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
                 if RSVP.objects.filter(pk=rsvp_id, status=RSVP.Status.OFFERED).update(
                         status=RSVP.Status.CANCELLED, cancelled_at=now):
                     settlement.release_seat()
+                    passed_on.append(offer_id)
+            if passed_on:  # each person is told their seat went on (in this transaction, so once)
+                signals.offers_expired.send(sender=Offer, event=event, offer_ids=passed_on)
     return expired
