@@ -156,3 +156,16 @@ def test_the_footer_switcher_changes_the_language_over_the_browsers(client, db):
     assert response.status_code == 302
     french = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="fr">' in french and "Prochains événements" in french
+
+
+def test_counts_agree_with_their_number_in_french(client, db):
+    from tests.factories import going
+
+    one, two = EventFactory(capacity=50), EventFactory(capacity=50)
+    going(one, 1)
+    going(two, 2)
+
+    home = client.get("/", headers={"accept-language": "fr"}).content.decode()
+
+    assert "<strong>1</strong> participant sur 50" in home
+    assert "<strong>2</strong> participants sur 50" in home
