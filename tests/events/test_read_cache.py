@@ -181,3 +181,33 @@ def test_read_cache_seconds_zero_turns_it_off(api, settings, db, django_assert_n
     with django_assert_num_queries(1):
         api(None).get(f"/api/events/{event.slug}")
     assert cache.get(f"read:api:{event.slug}:") is None
+
+
+def test_the_written_out_event_statement_can_build_the_venue_without_converters(db):
+    """selectors.event_visible_to builds the venue from raw columns: that holds while no venue field
+    needs a converter from the database (a date, JSON or boolean field on SQLite would)."""
+    from django.db import connection
+
+    from meetup.events.models import Venue
+
+    for field in Venue._meta.concrete_fields:
+        column = field.get_col(Venue._meta.db_table)
+        assert not field.get_db_converters(connection) + connection.ops.get_db_converters(column), field.name
+
+
+def test_the_written_out_event_statement_loads_what_the_orm_would(api, organiser, db):
+    from meetup.events import selectors
+
+    venue = VenueFactory(name="Hall", accessibility="Lift", capacity_seated=80)
+    event = EventFactory(venue=venue, translations={"fr": {"title": "Soirée"}}, quiet_room=True)
+    event.organisers.add(organiser)
+    going(event, 2)
+
+    loaded = selectors.event_visible_to(organiser, event.slug)
+    fresh = Event.objects.select_related("venue").get(pk=event.pk)
+
+    for field in Event._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(fresh, field.attname), field.name
+    for field in type(venue)._meta.concrete_fields:
+        assert getattr(loaded.venue, field.attname) == getattr(fresh.venue, field.attname), field.name
+    assert (loaded.going_count, loaded.waitlist_count, loaded.caller_organises) == (2, 0, True)
