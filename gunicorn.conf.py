@@ -38,3 +38,17 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Load the URLs (and with them the API and its schemas) now rather than on the first request,
+    then freeze everything loaded so far out of the garbage collector's reach: the full collections
+    a busy worker runs no longer walk the whole framework, which showed as 100-250 ms stalls in the
+    tail of a burst."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view, router and schema
+    gc.collect()
+    gc.freeze()

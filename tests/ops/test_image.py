@@ -1,9 +1,11 @@
 """The image and the compose file, checked without an engine where there is none; built and
 validated by Docker itself where there is one."""
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,6 +132,24 @@ def test_gunicorn_reads_its_settings_from_the_environment():
     for setting in ("workers", "timeout", "max_requests", "max_requests_jitter", "accesslog"):
         assert re.search(rf"^{setting} = ", config, flags=re.MULTILINE), setting
     assert "PROMETHEUS_MULTIPROC_DIR" in config and "mark_process_dead" in config
+
+
+def test_a_gunicorn_worker_loads_the_urls_and_freezes_them_out_of_the_collector(tmp_path):
+    """post_worker_init, run as gunicorn runs it in a fresh worker: the URLs (every view, router and
+    schema) are imported and what is loaded is frozen, so full collections do not walk it."""
+    script = (
+        "import gc, runpy, sys, django\n"
+        "django.setup()\n"
+        "config = runpy.run_path('gunicorn.conf.py')\n"
+        "assert 'meetup.urls' not in sys.modules and gc.get_freeze_count() == 0\n"
+        "config['post_worker_init'](None)\n"
+        "assert 'meetup.urls' in sys.modules and 'meetup.api' in sys.modules\n"
+        "assert gc.get_freeze_count() > 10000, gc.get_freeze_count()\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "meetup.settings", "DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_the_example_env_lists_every_setting_read_from_the_environment():
