@@ -110,7 +110,8 @@ def main():
     stack.report("checkin_burst", {
         "tickets": args.tickets, "devices": args.devices, "gunicorn_workers": args.workers,
         "admitted": admitted, "scans_per_s": round(scans_per_s, 1), "scan_p50_ms": scans["p50_ms"],
-        "scan_p90_ms": scans["p90_ms"], "scan_p99_ms": scans["p99_ms"], "http_errors": scans["errors"], "read_per_s": round(read["per_s"], 1),
+        "scan_p90_ms": scans["p90_ms"], "scan_p99_ms": scans["p99_ms"],
+        "http_errors": scans["errors"], "read_per_s": round(read["per_s"], 1),
         "ratio_vs_read": round(scans_per_s / read["per_s"], 3),
         "uncached_read_per_s": round(uncached["per_s"], 1),
         "ratio_vs_uncached_read": round(scans_per_s / uncached["per_s"], 3),
