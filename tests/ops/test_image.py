@@ -147,8 +147,9 @@ def test_a_gunicorn_worker_loads_the_urls_and_freezes_them_out_of_the_collector(
         "assert gc.get_freeze_count() > 10000, gc.get_freeze_count()\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "meetup.settings", "DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
