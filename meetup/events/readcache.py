@@ -17,11 +17,10 @@ anything but a 200. A stored page holds a placeholder where the visitor's CSRF t
 answer puts the visitor's own token there, so forms on a cached page work and no token is shared.
 """
 
-import re
-
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.validators import slug_re
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -31,7 +30,6 @@ from django.utils.functional import SimpleLazyObject
 from meetup.events.models import Event
 
 KINDS = ("api", "page", "counter")
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _SLUG_LENGTH = Event._meta.get_field("slug").max_length
 
 # Derived from the secret key, so no event text can contain it on purpose.
@@ -44,7 +42,7 @@ def _seconds() -> int:
 
 def _key(kind: str, slug: str, language: str) -> str | None:
     """None for what cannot be an event's slug (the API takes any text): never looked up."""
-    if not (_seconds() and len(slug) <= _SLUG_LENGTH and _SLUG.fullmatch(slug)):
+    if not (_seconds() and len(slug) <= _SLUG_LENGTH and slug_re.match(slug)):
         return None
     return f"read:{kind}:{slug}:{language}"
 
